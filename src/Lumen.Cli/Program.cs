@@ -1,1 +1,3 @@
-return 0;
+using Lumen.Cli;
+
+return LumenCli.Run(args, Console.Out, Console.Error);

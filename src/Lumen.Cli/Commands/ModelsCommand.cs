@@ -1,0 +1,22 @@
+using System.CommandLine;
+using Lumen.Models;
+
+namespace Lumen.Cli.Commands;
+
+/// <summary><c>lumen models</c>: lists the built-in architectures.</summary>
+public static class ModelsCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create(CliConsole console)
+    {
+        var command = new Command("models", "List the built-in architectures and the input each expects.");
+        command.SetAction(_ =>
+        {
+            int width = ModelCatalog.All.Max(model => model.Name.Length);
+            foreach (var model in ModelCatalog.All)
+                console.Out.WriteLine($"{model.Name.PadRight(width)}  [{string.Join(", ", model.InputShape)}]  {model.Description}");
+            return LumenCli.Success;
+        });
+        return command;
+    }
+}

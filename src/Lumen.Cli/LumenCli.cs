@@ -1,0 +1,53 @@
+using System.CommandLine;
+using Lumen.Cli.Commands;
+
+namespace Lumen.Cli;
+
+/// <summary>The <c>lumen</c> command: builds the command tree, runs it, and turns errors into one line and an exit code.</summary>
+public static class LumenCli
+{
+    /// <summary>Exit code for success.</summary>
+    public const int Success = 0;
+
+    /// <summary>Runs the command line <paramref name="args"/>, writing to the given streams; returns the exit code.</summary>
+    public static int Run(string[] args, TextWriter output, TextWriter error)
+    {
+        var verbose = new Option<bool>("--verbose") { Description = "print the full stack trace when something fails", Recursive = true };
+        var root = new RootCommand("Lumen explains image classifiers: which pixels drove a decision, and what the model has learned.");
+        root.Add(verbose);
+        var console = new CliConsole(output, error);
+        //EXPLAIN
+        root.Add(LayersCommand.Create(console));
+        root.Add(MethodsCommand.Create(console));
+        root.Add(ModelsCommand.Create(console));
+
+        ParseResult parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            error.WriteLine($"lumen: {parsed.Errors[0].Message} (see 'lumen {CommandPath(parsed)}--help')");
+            return (int)ErrorKind.Usage;
+        }
+        try
+        {
+            return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+        }
+        catch (LumenException e)
+        {
+            error.WriteLine($"lumen: {e.Message}");
+            if (parsed.GetValue(verbose)) error.WriteLine(e);
+            return (int)e.Kind;
+        }
+        catch (Exception e)
+        {
+            error.WriteLine($"lumen: internal error: {e.GetType().Name}: {e.Message.Split('\n')[0].Trim()} (run again with --verbose for the stack trace)");
+            if (parsed.GetValue(verbose)) error.WriteLine(e);
+            return (int)ErrorKind.Internal;
+        }
+    }
+
+    private static string CommandPath(ParseResult parsed)
+    {
+        string name = parsed.CommandResult.Command.Name;
+        return parsed.CommandResult.Command is RootCommand ? "" : name + " ";
+    }
+}

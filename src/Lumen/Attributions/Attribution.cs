@@ -1,0 +1,60 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Lumen.Attributions;
+
+/// <summary>
+/// The result of one attribution call: a tensor of relevance values that this object owns, with the method,
+/// the explained class of each image and the settings used. Pixel methods give the input's shape [N, C, H, W];
+/// layer methods (the CAM family) give the layer's resolution [N, 1, h, w] and name the layer in <see cref="Layer"/>.
+/// </summary>
+public sealed class Attribution : IDisposable
+{
+    /// <summary>Takes ownership of <paramref name="values"/> (it is detached from any dispose scope).</summary>
+    public Attribution(Tensor values, string method, IReadOnlyList<long> targets, IReadOnlyList<float> targetScores,
+        IReadOnlyDictionary<string, string> settings, string? layer = null)
+    {
+        if (values.dim() < 2 || values.shape[0] != targets.Count)
+            throw new ArgumentException($"values [{string.Join(", ", values.shape)}] do not hold one map for each of {targets.Count} images", nameof(values));
+        Values = values.detach().DetachFromDisposeScope();
+        Method = method;
+        Targets = targets;
+        TargetScores = targetScores;
+        Settings = settings;
+        Layer = layer;
+    }
+
+    /// <summary>The relevance values: [N, C, H, W] for pixel methods, [N, 1, h, w] for layer methods.</summary>
+    public Tensor Values { get; }
+
+    /// <summary>The method's name as used on the command line, e.g. <c>gradcam</c>.</summary>
+    public string Method { get; }
+
+    /// <summary>The class explained for each image (-1 where the target was a function of the output).</summary>
+    public IReadOnlyList<long> Targets { get; }
+
+    /// <summary>The explained score (the target logit) of each image in the forward pass that was explained.</summary>
+    public IReadOnlyList<float> TargetScores { get; }
+
+    /// <summary>The settings the method ran with, by name, as text.</summary>
+    public IReadOnlyDictionary<string, string> Settings { get; }
+
+    /// <summary>The layer whose resolution the values have, or null for maps at the input's resolution.</summary>
+    public string? Layer { get; }
+
+    /// <summary>The number of images.</summary>
+    public int Count => Targets.Count;
+
+    /// <summary>
+    /// The index of the first image whose values are not all finite (NaN or infinity), or -1 when all are finite.
+    /// </summary>
+    public int FirstNonFiniteImage()
+    {
+        using var scope = torch.NewDisposeScope();
+        var finite = Values.isfinite().flatten(1).all(1).cpu().data<bool>().ToArray();
+        return Array.IndexOf(finite, false);
+    }
+
+    /// <summary>Frees the values.</summary>
+    public void Dispose() => Values.Dispose();
+}

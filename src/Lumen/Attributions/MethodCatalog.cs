@@ -1,0 +1,38 @@
+using Lumen.Attributions.Cam;
+using Lumen.Attributions.Gradients;
+using Lumen.Models;
+
+namespace Lumen.Attributions;
+
+/// <summary>Every attribution method Lumen offers, by command-line name.</summary>
+public static class MethodCatalog
+{
+    private static readonly MethodSetting CamRelu = new("relu", "true", "set negative map values to zero (the paper's definition); false gives the raw map");
+
+    /// <summary>All methods, in the order <c>lumen methods</c> lists them.</summary>
+    public static IReadOnlyList<MethodDescriptor> All { get; } = new[]
+    {
+        new MethodDescriptor("saliency", "gradient", "signed gradient of the target score with respect to each input element",
+            false, Array.Empty<MethodSetting>(), (model, _) => new Saliency(model, SaliencyMode.Signed)),
+        new MethodDescriptor("saliency-abs", "gradient", "absolute gradient |df/dx| (Captum's Saliency default)",
+            false, Array.Empty<MethodSetting>(), (model, _) => new Saliency(model, SaliencyMode.Absolute)),
+        new MethodDescriptor("saliency-squared", "gradient", "squared gradient (df/dx)^2, the sensitivity of Simonyan et al.",
+            false, Array.Empty<MethodSetting>(), (model, _) => new Saliency(model, SaliencyMode.Squared)),
+        new MethodDescriptor("gradient-x-input", "gradient", "gradient times input, x * df/dx (Captum's InputXGradient)",
+            false, Array.Empty<MethodSetting>(), (model, _) => new GradientTimesInput(model, GradientTimesInputMode.Gradient)),
+        new MethodDescriptor("gradient-squared-x-input", "gradient", "squared gradient times input, x * (df/dx)^2",
+            false, Array.Empty<MethodSetting>(), (model, _) => new GradientTimesInput(model, GradientTimesInputMode.SquaredGradient)),
+        new MethodDescriptor("gradcam", "cam", "Grad-CAM: layer channels weighted by their mean gradient, map at the layer's resolution",
+            true, new[] { CamRelu },
+            (model, options) => new GradCam(model, options.RequireLayer("gradcam"), options.GetBool("relu", true))),
+    };
+
+    /// <summary>The method called <paramref name="name"/>; an unknown name is a usage error listing the known ones.</summary>
+    public static MethodDescriptor Find(string name)
+    {
+        var found = All.FirstOrDefault(method => method.Name == name.ToLowerInvariant());
+        if (found is not null) return found;
+        var closest = NameSuggestions.Closest(name, All.Select(method => method.Name), 1);
+        throw LumenException.Usage($"unknown method '{name}' (did you mean '{closest[0]}'?); run 'lumen methods' for the list");
+    }
+}

@@ -1,0 +1,160 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Lumen.Models;
+
+/// <summary>
+/// A classifier ready to be explained: a TorchSharp module that maps a batch of images [N, C, H, W] to
+/// logits [N, K], with the input shape it expects, its class labels and its named layers.
+/// Wrapping puts the module in evaluation mode and stops gradients to its parameters (explanations
+/// differentiate with respect to inputs and activations only).
+/// </summary>
+public sealed class ExplainableModel : IDisposable
+{
+    private readonly bool ownsModule;
+    private readonly Dictionary<string, nn.Module> layers;
+    private IReadOnlyList<string>? classLabels;
+
+    /// <summary>Wraps <paramref name="module"/>.</summary>
+    /// <param name="module">A module returning logits; child modules must be invoked with <c>call</c> to be observable.</param>
+    /// <param name="name">A name for messages and reports, e.g. <c>fmnist-cnn</c>.</param>
+    /// <param name="inputShape">The shape of one input image, [C, H, W].</param>
+    /// <param name="classLabels">One label per class, or null to name classes by their index.</param>
+    /// <param name="ownsModule">Whether disposing this model disposes <paramref name="module"/>.</param>
+    public ExplainableModel(nn.Module<Tensor, Tensor> module, string name, IReadOnlyList<long> inputShape,
+        IReadOnlyList<string>? classLabels = null, bool ownsModule = true)
+    {
+        if (inputShape.Count != 3 || inputShape.Any(d => d <= 0))
+            throw LumenException.Usage($"input shape must be [C, H, W] with positive sizes, got [{string.Join(", ", inputShape)}]");
+        Module = module;
+        Name = name;
+        InputShape = inputShape.ToArray();
+        this.classLabels = classLabels;
+        this.ownsModule = ownsModule;
+        module.eval();
+        foreach (var parameter in module.parameters()) parameter.requires_grad = false;
+        layers = module.named_modules()
+            .Where(entry => entry.name.Length > 0)
+            .ToDictionary(entry => entry.name, entry => entry.module, StringComparer.Ordinal);
+        LayerNames = module.named_modules().Select(entry => entry.name).Where(n => n.Length > 0).ToList();
+    }
+
+    /// <summary>The wrapped module.</summary>
+    public nn.Module<Tensor, Tensor> Module { get; }
+
+    /// <summary>The model's name, e.g. <c>resnet18</c>.</summary>
+    public string Name { get; }
+
+    /// <summary>The shape of one input image, [C, H, W].</summary>
+    public IReadOnlyList<long> InputShape { get; }
+
+    /// <summary>The names of all layers (sub-modules) in registration order, e.g. <c>conv1</c>, <c>layer1.0.conv1</c>.</summary>
+    public IReadOnlyList<string> LayerNames { get; }
+
+    /// <summary>The number of classes, found by one forward pass the first time it is asked for.</summary>
+    public int ClassCount => ClassLabels.Count;
+
+    /// <summary>One label per class (the class index as text when the model has no labels).</summary>
+    public IReadOnlyList<string> ClassLabels
+    {
+        get
+        {
+            if (classLabels is not null) return classLabels;
+            using var scope = torch.NewDisposeScope();
+            using var noGrad = torch.no_grad();
+            var logits = Forward(torch.zeros(InputShapeWithBatch(1)));
+            classLabels = Enumerable.Range(0, (int)logits.shape[1]).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
+            return classLabels;
+        }
+    }
+
+    /// <summary>The label of class <paramref name="classIndex"/>, or its index when out of range.</summary>
+    public string LabelOf(long classIndex) =>
+        classIndex >= 0 && classIndex < ClassLabels.Count ? ClassLabels[(int)classIndex] : classIndex.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>The input shape with a batch dimension in front: [N, C, H, W].</summary>
+    public long[] InputShapeWithBatch(long batch) => new[] { batch }.Concat(InputShape).ToArray();
+
+    /// <summary>
+    /// The layer called <paramref name="name"/>; an unknown name is a usage error that lists the closest names.
+    /// </summary>
+    public nn.Module ResolveLayer(string name)
+    {
+        if (layers.TryGetValue(name, out nn.Module? module)) return module;
+        var closest = NameSuggestions.Closest(name, LayerNames);
+        throw LumenException.Usage($"unknown layer '{name}' in {Name}; closest: {string.Join(", ", closest)} (run 'lumen layers --model {Name}' for all)");
+    }
+
+    /// <summary>
+    /// Starts recording the outputs of the named layers; dispose the result to remove the hooks.
+    /// </summary>
+    public LayerCapture Capture(params string[] layerNames) =>
+        new(layerNames.Select(name => (name, ResolveLayer(name))).ToList());
+
+    /// <summary>Checks that <paramref name="input"/> is a float batch [N, C, H, W] of the expected shape.</summary>
+    public void ValidateInput(Tensor input)
+    {
+        bool fits = input.dim() == 4 && input.shape[0] > 0 && input.shape.Skip(1).SequenceEqual(InputShape);
+        if (!fits)
+            throw LumenException.Usage($"input shape [{string.Join(", ", input.shape)}] does not fit {Name}: expected [N, {string.Join(", ", InputShape)}]");
+        if (input.dtype != ScalarType.Float32)
+            throw LumenException.Usage($"input dtype {input.dtype} does not fit {Name}: expected float32");
+    }
+
+    /// <summary>The logits [N, K] for a batch [N, C, H, W], with the autograd graph if gradients are enabled.</summary>
+    public Tensor Forward(Tensor input)
+    {
+        ValidateInput(input);
+        Tensor logits = Module.call(input);
+        if (logits.dim() != 2 || logits.shape[0] != input.shape[0])
+            throw LumenException.Model($"{Name} returned shape [{string.Join(", ", logits.shape)}] for {input.shape[0]} images; explanations need logits [N, classes]");
+        return logits;
+    }
+
+    /// <summary>The logits for a batch of any size, computed without gradients in chunks of <paramref name="batchSize"/>.</summary>
+    public Tensor Predict(Tensor input, int batchSize = 64)
+    {
+        if (batchSize <= 0) throw LumenException.Usage($"batch size must be positive, got {batchSize}");
+        ValidateInput(input);
+        using var noGrad = torch.no_grad();
+        using var scope = torch.NewDisposeScope();
+        var chunks = new List<Tensor>();
+        for (long start = 0; start < input.shape[0]; start += batchSize)
+        {
+            long length = Math.Min(batchSize, input.shape[0] - start);
+            chunks.Add(Forward(input.narrow(0, start, length)));
+        }
+        return torch.cat(chunks, 0).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Every layer with its type and output shape for one image, found by one forward pass on zeros.</summary>
+    public IReadOnlyList<LayerInfo> DescribeLayers()
+    {
+        using var capture = new LayerCapture(LayerNames
+            .Where(name => layers[name] is nn.Module<Tensor, Tensor> or nn.Module<Tensor, Tensor, Tensor>)
+            .Select(name => (name, layers[name])).ToList());
+        using (var scope = torch.NewDisposeScope())
+        using (var noGrad = torch.no_grad())
+        {
+            Forward(torch.zeros(InputShapeWithBatch(1)));
+        }
+        return LayerNames.Select(name => new LayerInfo(
+                name,
+                TypeName(layers[name]),
+                capture.Fired(name) ? capture[name].shape.Skip(1).ToArray() : null))
+            .ToList();
+    }
+
+    private static string TypeName(nn.Module module)
+    {
+        string name = module.GetType().Name;
+        int tick = name.IndexOf('`', StringComparison.Ordinal);
+        return tick < 0 ? name : name[..tick];
+    }
+
+    /// <summary>Disposes the module if this model owns it.</summary>
+    public void Dispose()
+    {
+        if (ownsModule) Module.Dispose();
+    }
+}

@@ -1,0 +1,54 @@
+using static TorchSharp.torch;
+
+namespace Lumen.Models;
+
+/// <summary>The architectures Lumen builds by name, and how to load one with its weights.</summary>
+public static class ModelCatalog
+{
+    /// <summary>Every built-in architecture.</summary>
+    public static IReadOnlyList<ModelDefinition> All { get; } = new[]
+    {
+        new ModelDefinition(FmnistCnn.Name, "3 conv layers + global average pooling + linear, for 28x28 grey images (Fashion-MNIST)",
+            new long[] { 1, 28, 28 }, 10, "fc.weight", FmnistCnn.ClassLabels, classes => FmnistCnn.Create(classes)),
+    };
+
+    /// <summary>The definition called <paramref name="name"/>; an unknown name is a usage error listing the known ones.</summary>
+    public static ModelDefinition Find(string name)
+    {
+        var found = All.FirstOrDefault(definition => string.Equals(definition.Name, name, StringComparison.OrdinalIgnoreCase));
+        if (found is not null) return found;
+        var closest = NameSuggestions.Closest(name, All.Select(definition => definition.Name), 1);
+        throw LumenException.Usage($"unknown model '{name}' (did you mean '{closest[0]}'?); known models: {string.Join(", ", All.Select(d => d.Name))}");
+    }
+
+    /// <summary>
+    /// Builds the architecture <paramref name="name"/> and, when <paramref name="weightsPath"/> is given, loads its
+    /// weights strictly. The class count is, in order: <paramref name="classes"/>, the weights' classifier, the default.
+    /// </summary>
+    public static ExplainableModel Load(string name, string? weightsPath = null, int? classes = null)
+    {
+        ModelDefinition definition = Find(name);
+        int classCount = classes ?? ClassCountFromWeights(definition, weightsPath) ?? definition.DefaultClasses;
+        if (classCount <= 0) throw LumenException.Usage($"the class count must be positive, got {classCount}");
+        nn.Module<Tensor, Tensor> module = definition.Create(classCount);
+        try
+        {
+            if (weightsPath is not null) WeightLoader.Load(module, weightsPath, definition.Name);
+        }
+        catch
+        {
+            module.Dispose();
+            throw;
+        }
+        var labels = classCount == definition.DefaultClasses ? definition.ClassLabels : null;
+        return new ExplainableModel(module, definition.Name, definition.InputShape, labels);
+    }
+
+    private static int? ClassCountFromWeights(ModelDefinition definition, string? weightsPath)
+    {
+        if (weightsPath is null || WeightLoader.DetectFormat(weightsPath) == WeightFormat.TorchSharp) return null;
+        using var scope = NewDisposeScope();
+        var tensors = WeightLoader.ReadStateDict(weightsPath);
+        return tensors.TryGetValue(definition.ClassifierWeightKey, out var weight) && weight.dim() == 2 ? (int)weight.shape[0] : null;
+    }
+}
