@@ -1,0 +1,55 @@
+using System.CommandLine;
+using Lumen.Attributions;
+using Lumen.Imaging;
+using Lumen.Models;
+
+namespace Lumen.Cli.Commands;
+
+/// <summary>
+/// <c>lumen explain</c>: runs attribution methods on images and writes, per image and method, a heatmap overlay
+/// PNG and the raw attribution as .npy. Everything is computed and checked before the first file is written.
+/// </summary>
+public static class ExplainCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create(CliConsole console)
+    {
+        var command = new Command("explain", "Explain a model's decisions on images: heatmap PNGs and raw attributions (.npy).");
+        var modelOptions = new ModelOptions();
+        modelOptions.AddTo(command);
+        var images = new Option<string[]>("--image", "-i") { Description = "image files (PNG, JPEG, BMP, WebP), preprocessed for the model", AllowMultipleArgumentsPerToken = true };
+        var array = new Option<string?>("--input") { Description = "a preprocessed float32 .npy array [N, C, H, W], used as it is (instead of --image)" };
+        var methods = new Option<string[]>("--method") { Description = "methods, comma-separated or repeated (see 'lumen methods')", Required = true, AllowMultipleArgumentsPerToken = true };
+        var target = new Option<string>("--target", "-t") { Description = "'predicted', one class for all images, or one class per image separated by commas", DefaultValueFactory = _ => "predicted" };
+        var layer = new Option<string?>("--layer", "-l") { Description = "the layer for layer methods such as gradcam (see 'lumen layers')" };
+        var parameters = new Option<string[]>("--param", "-p") { Description = "a method setting name=value, repeatable (see 'lumen methods --verbose')" };
+        var output = new Option<string>("--out", "-o") { Description = "output folder", DefaultValueFactory = _ => "lumen-out" };
+        var colormap = new Option<string?>("--colormap") { Description = $"heatmap colours: {string.Join(", ", Colormap.Names)} (default: bwr for signed maps, jet otherwise)" };
+        var alpha = new Option<float>("--alpha") { Description = "heatmap opacity over the image, 0 to 1", DefaultValueFactory = _ => 0.5f };
+        var json = new Option<bool>("--json") { Description = "print a machine-readable summary (files, predictions, settings) to standard output" };
+        foreach (Option option in new Option[] { images, array, methods, target, layer, parameters, output, colormap, alpha, json }) command.Add(option);
+
+        command.SetAction(parsed =>
+        {
+            var request = new ExplainRequest(
+                parsed.GetValue(images) ?? Array.Empty<string>(),
+                parsed.GetValue(array),
+                SplitList(parsed.GetRequiredValue(methods)),
+                parsed.GetRequiredValue(target),
+                parsed.GetValue(layer),
+                ParamOption.Parse(parsed.GetValue(parameters) ?? Array.Empty<string>()),
+                parsed.GetRequiredValue(output),
+                parsed.GetValue(colormap) is { } name ? Colormap.Parse(name) : null,
+                parsed.GetValue(alpha));
+            using var model = modelOptions.Load(parsed);
+            var summary = ExplainRunner.Run(model, request);
+            if (parsed.GetValue(json)) console.Out.WriteLine(summary.ToJson());
+            else summary.WriteText(console.Out);
+            return LumenCli.Success;
+        });
+        return command;
+    }
+
+    private static List<string> SplitList(IEnumerable<string> values) =>
+        values.SelectMany(value => value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
+}

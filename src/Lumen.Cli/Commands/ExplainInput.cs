@@ -1,0 +1,90 @@
+using Lumen.Imaging;
+using Lumen.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Lumen.Cli.Commands;
+
+/// <summary>
+/// The images to explain: model-ready input [N, C, H, W], the pictures to draw on [N, 3, H, W] in [0, 1], and a
+/// stem per image for output file names. Comes from image files (preprocessed for the model) or from a
+/// preprocessed float32 .npy array (used as it is).
+/// </summary>
+public sealed class ExplainInput : IDisposable
+{
+    private ExplainInput(Tensor input, Tensor display, IReadOnlyList<string> stems, string? arrayStem)
+    {
+        Input = input;
+        Display = display;
+        Stems = stems;
+        ArrayStem = arrayStem;
+    }
+
+    /// <summary>The model-ready batch.</summary>
+    public Tensor Input { get; }
+
+    /// <summary>The pictures to draw heatmaps on.</summary>
+    public Tensor Display { get; }
+
+    /// <summary>A file-name stem per image.</summary>
+    public IReadOnlyList<string> Stems { get; }
+
+    /// <summary>The stem of the .npy input file, or null when the input came from image files.</summary>
+    public string? ArrayStem { get; }
+
+    /// <summary>The number of images.</summary>
+    public int Count => Stems.Count;
+
+    /// <summary>Loads image files with the model's preprocessing.</summary>
+    public static ExplainInput FromImages(IReadOnlyList<string> paths, ExplainableModel model)
+    {
+        using var loaded = ImageLoader.Load(paths, model.Preprocessing);
+        var stems = UniqueStems(paths.Select(Path.GetFileNameWithoutExtension).Select(stem => stem ?? "image").ToList());
+        return new ExplainInput(loaded.Input.clone().DetachFromDisposeScope(), loaded.Display.clone().DetachFromDisposeScope(), stems, null);
+    }
+
+    /// <summary>Reads a preprocessed float32 array [N, C, H, W]; no resizing or normalization is applied.</summary>
+    public static ExplainInput FromArray(string path, ExplainableModel model)
+    {
+        using var scope = NewDisposeScope();
+        Tensor input = NpyFile.Read(path);
+        if (input.dtype != ScalarType.Float32)
+            throw LumenException.InputData($"{Path.GetFileName(path)} holds {input.dtype}, but --input needs a float32 array [N, {string.Join(", ", model.InputShape)}]");
+        model.ValidateInput(input);
+        Tensor display = DisplayFromInput(input);
+        string stem = Path.GetFileNameWithoutExtension(path);
+        var stems = Enumerable.Range(0, (int)input.shape[0]).Select(i => $"{stem}.{i}").ToList();
+        return new ExplainInput(input.DetachFromDisposeScope(), display.DetachFromDisposeScope(), stems, stem);
+    }
+
+    /// <summary>Each image min-max scaled to [0, 1] and repeated to three channels when grey.</summary>
+    private static Tensor DisplayFromInput(Tensor input)
+    {
+        long images = input.shape[0];
+        Tensor flat = input.reshape(images, -1);
+        Tensor low = flat.min(1, keepdim: true).values;
+        Tensor range = (flat.max(1, keepdim: true).values - low).clamp_min(1e-12);
+        Tensor scaled = ((flat - low) / range).reshape(input.shape);
+        return input.shape[1] == 3 ? scaled : scaled.mean(new long[] { 1 }, keepdim: true).expand(-1, 3, -1, -1).contiguous();
+    }
+
+    private static List<string> UniqueStems(List<string> stems)
+    {
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        var unique = new List<string>();
+        foreach (string stem in stems)
+        {
+            int count = seen.GetValueOrDefault(stem);
+            seen[stem] = count + 1;
+            unique.Add(count == 0 ? stem : $"{stem}-{count + 1}");
+        }
+        return unique;
+    }
+
+    /// <summary>Frees the tensors.</summary>
+    public void Dispose()
+    {
+        Input.Dispose();
+        Display.Dispose();
+    }
+}

@@ -1,0 +1,100 @@
+using Lumen.Attributions;
+using Lumen.Imaging;
+using Lumen.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Lumen.Cli.Commands;
+
+/// <summary>
+/// Carries out an <see cref="ExplainRequest"/>: loads the input, builds every method (so that a bad name, layer or
+/// setting fails before any work), runs them, checks the results are finite, and only then writes the files.
+/// </summary>
+public static class ExplainRunner
+{
+    /// <summary>Runs the request on <paramref name="model"/>.</summary>
+    public static ExplainSummary Run(ExplainableModel model, ExplainRequest request)
+    {
+        if (request.Methods.Count == 0) throw LumenException.Usage("no method given: add --method NAME (see 'lumen methods')");
+        if ((request.Images.Count > 0) == (request.Array is not null))
+            throw LumenException.Usage("give the images with --image FILE... or a preprocessed batch with --input FILE.npy (exactly one of them)");
+        if (request.Alpha is < 0 or > 1) throw LumenException.Usage($"--alpha {request.Alpha}: expected a number from 0 to 1");
+        var options = new MethodOptions(request.Layer, request.Parameters);
+        var methods = request.Methods.Distinct().Select(name => MethodCatalog.Find(name).Build(model, options)).ToList();
+        Target target = TargetOption.Parse(request.Target);
+
+        using var input = request.Array is not null
+            ? ExplainInput.FromArray(request.Array, model)
+            : ExplainInput.FromImages(request.Images, model);
+        using var scope = NewDisposeScope();
+        Tensor logits = model.Predict(input.Input);
+        target.ResolveClasses(logits);
+
+        var attributions = new List<Attribution>();
+        try
+        {
+            foreach (var method in methods)
+            {
+                var attribution = method.Attribute(input.Input, target);
+                attributions.Add(attribution);
+                int bad = attribution.FirstNonFiniteImage();
+                if (bad >= 0)
+                    throw LumenException.Model($"method '{method.Name}' produced NaN or infinite values for image {input.Stems[bad]}; nothing was written");
+            }
+            var files = Write(request, input, attributions);
+            return Summarize(model, input, logits, attributions, files);
+        }
+        finally
+        {
+            foreach (var attribution in attributions) attribution.Dispose();
+        }
+    }
+
+    private static List<string> Write(ExplainRequest request, ExplainInput input, List<Attribution> attributions)
+    {
+        Directory.CreateDirectory(request.OutputFolder);
+        var files = new List<string>();
+        foreach (var attribution in attributions)
+        {
+            if (input.ArrayStem is not null)
+            {
+                files.Add(Save(request, $"{input.ArrayStem}.{attribution.Method}.npy", path => NpyFile.Write(path, attribution.Values)));
+            }
+            for (int i = 0; i < input.Count; i++)
+            {
+                using var scope = NewDisposeScope();
+                if (input.ArrayStem is null)
+                {
+                    Tensor single = attribution.Values.narrow(0, i, 1);
+                    files.Add(Save(request, $"{input.Stems[i]}.{attribution.Method}.npy", path => NpyFile.Write(path, single)));
+                }
+                var picture = AttributionRendering.Overlay(attribution, i, input.Display[i], request.Colormap, request.Alpha);
+                files.Add(Save(request, $"{input.Stems[i]}.{attribution.Method}.png", picture.SavePng));
+            }
+        }
+        return files;
+    }
+
+    private static string Save(ExplainRequest request, string name, Action<string> write)
+    {
+        string path = Path.Combine(request.OutputFolder, name);
+        write(path);
+        return path;
+    }
+
+    private static ExplainSummary Summarize(ExplainableModel model, ExplainInput input, Tensor logits, List<Attribution> attributions, List<string> files)
+    {
+        using var scope = NewDisposeScope();
+        Tensor probabilities = logits.softmax(1);
+        long[] predicted = logits.argmax(1).data<long>().ToArray();
+        var images = Enumerable.Range(0, input.Count).Select(i => new ImageSummary(
+            input.Stems[i],
+            predicted[i],
+            model.LabelOf(predicted[i]),
+            probabilities[i, predicted[i]].item<float>(),
+            logits[i, predicted[i]].item<float>(),
+            attributions.Select(a => a.Targets[i]).ToList())).ToList();
+        var methods = attributions.Select(a => new MethodSummary(a.Method, a.Layer, a.Settings, a.Values.shape)).ToList();
+        return new ExplainSummary { Model = model.Name, Images = images, Methods = methods, Files = files };
+    }
+}

@@ -1,0 +1,57 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Lumen.Cli.Commands;
+
+/// <summary>What <c>lumen explain</c> did: predictions, methods with their settings, and the files written.</summary>
+public sealed class ExplainSummary
+{
+    /// <summary>The model's name.</summary>
+    [JsonPropertyName("model")] public required string Model { get; init; }
+
+    /// <summary>One entry per image.</summary>
+    [JsonPropertyName("images")] public required IReadOnlyList<ImageSummary> Images { get; init; }
+
+    /// <summary>One entry per method.</summary>
+    [JsonPropertyName("methods")] public required IReadOnlyList<MethodSummary> Methods { get; init; }
+
+    /// <summary>Every file written, in order.</summary>
+    [JsonPropertyName("files")] public required IReadOnlyList<string> Files { get; init; }
+
+    /// <summary>The summary as indented JSON.</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, new JsonSerializerOptions { WriteIndented = true });
+
+    /// <summary>A few lines for a person.</summary>
+    public void WriteText(TextWriter writer)
+    {
+        foreach (var image in Images)
+            writer.WriteLine($"{image.Name}: predicted {image.PredictedLabel} (class {image.Predicted}, p = {image.Probability:F3}), explained class {string.Join("/", image.Explained.Distinct())}");
+        writer.WriteLine($"{Files.Count} files written for {Methods.Count} method(s): {string.Join(", ", Methods.Select(m => m.Name))}");
+    }
+}
+
+/// <summary>One image's prediction and explained class.</summary>
+/// <param name="Name">The image's name (file stem, or array stem and index).</param>
+/// <param name="Predicted">The predicted class.</param>
+/// <param name="PredictedLabel">Its label.</param>
+/// <param name="Probability">Its softmax probability.</param>
+/// <param name="Logit">Its logit.</param>
+/// <param name="Explained">The class each method explained.</param>
+public sealed record ImageSummary(
+    [property: JsonPropertyName("name")] string Name,
+    [property: JsonPropertyName("predicted")] long Predicted,
+    [property: JsonPropertyName("predicted_label")] string PredictedLabel,
+    [property: JsonPropertyName("probability")] float Probability,
+    [property: JsonPropertyName("logit")] float Logit,
+    [property: JsonPropertyName("explained")] IReadOnlyList<long> Explained);
+
+/// <summary>One method with the settings it ran with.</summary>
+/// <param name="Name">The method's name.</param>
+/// <param name="Layer">The layer of a layer method, or null.</param>
+/// <param name="Settings">Its settings.</param>
+/// <param name="Shape">The shape of its raw attribution array.</param>
+public sealed record MethodSummary(
+    [property: JsonPropertyName("name")] string Name,
+    [property: JsonPropertyName("layer")] string? Layer,
+    [property: JsonPropertyName("settings")] IReadOnlyDictionary<string, string> Settings,
+    [property: JsonPropertyName("shape")] IReadOnlyList<long> Shape);
