@@ -1,0 +1,52 @@
+namespace Lumen.Imaging;
+
+/// <summary>
+/// Writes a file so that readers never see a half-written one: the bytes go to a temporary file in the
+/// same folder, which is flushed and then renamed over the destination.
+/// </summary>
+internal static class AtomicFile
+{
+    /// <summary>Writes <paramref name="path"/> through <paramref name="write"/> and renames it into place.</summary>
+    public static void Write(string path, Action<Stream> write)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        var fullPath = Path.GetFullPath(path);
+        var folder = Path.GetDirectoryName(fullPath)!;
+        if (!Directory.Exists(folder))
+        {
+            throw LumenException.Usage($"Cannot write '{path}': the folder '{folder}' does not exist; create it first or choose another output path.");
+        }
+
+        var temp = Path.Combine(folder, $".{Path.GetFileName(fullPath)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+            {
+                write(stream);
+                stream.Flush(flushToDisk: true);
+            }
+
+            File.Move(temp, fullPath, overwrite: true);
+        }
+        catch
+        {
+            TryDelete(temp);
+            throw;
+        }
+    }
+
+    private static void TryDelete(string temp)
+    {
+        try
+        {
+            File.Delete(temp);
+        }
+        catch (IOException)
+        {
+            // Best effort: the temporary file has a unique name and never replaces the destination.
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}

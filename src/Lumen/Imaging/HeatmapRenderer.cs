@@ -1,0 +1,117 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Lumen.Imaging;
+
+/// <summary>
+/// Draws attribution maps as coloured heatmaps, alone or blended over the image. Rendering never changes the
+/// numbers of its inputs: every step works on new tensors.
+/// </summary>
+public static class HeatmapRenderer
+{
+    /// <summary>Colours one map: normalize it to [0, 1], then look each value up in the colormap.</summary>
+    /// <param name="map2d">The map [H, W] (a leading dimension of size 1 is accepted).</param>
+    /// <param name="colormap">The colours, for example <see cref="Colormap.Jet"/>.</param>
+    /// <param name="normalization">How raw values become [0, 1], for example <see cref="MapNormalization.MinMax"/>.</param>
+    /// <exception cref="LumenException">The map is not 2-D (kind Usage) or holds NaN or infinity (kind InputData).</exception>
+    public static RgbImage Render(Tensor map2d, Colormap colormap, MapNormalization normalization)
+    {
+        ArgumentNullException.ThrowIfNull(colormap);
+        ArgumentNullException.ThrowIfNull(normalization);
+        using var scope = torch.NewDisposeScope();
+        var map = As2d(map2d, nameof(map2d));
+        var normalized = normalization.Normalize(map);
+        using var colors = colormap.Apply(normalized);
+        return RgbImage.FromColors(colors);
+    }
+
+    /// <summary>
+    /// Blends a coloured map over an image: <c>(1 - alpha) * image + alpha * colour</c>. The map is normalized at its
+    /// own resolution, then enlarged to the image size with <paramref name="upsampling"/> if it is smaller
+    /// (a Grad-CAM 7x7 map over a 224x224 image).
+    /// </summary>
+    /// <param name="display">The image [3, H, W] (or grey [1, H, W]) with values in [0, 1], such as <see cref="LoadedImages.Display"/>[i].</param>
+    /// <param name="map2d">The map [h, w] (a leading dimension of size 1 is accepted).</param>
+    /// <param name="colormap">The colours.</param>
+    /// <param name="normalization">How raw values become [0, 1].</param>
+    /// <param name="alpha">Weight of the heatmap, 0 (image only) to 1 (heatmap only).</param>
+    /// <param name="upsampling">How the map is enlarged to the image size.</param>
+    /// <exception cref="LumenException">Shapes or alpha are wrong (kind Usage), or the map holds NaN or infinity (kind InputData).</exception>
+    public static RgbImage Overlay(
+        Tensor display,
+        Tensor map2d,
+        Colormap colormap,
+        MapNormalization normalization,
+        float alpha = 0.5f,
+        Upsampling upsampling = Upsampling.Bilinear)
+    {
+        ArgumentNullException.ThrowIfNull(display);
+        ArgumentNullException.ThrowIfNull(colormap);
+        ArgumentNullException.ThrowIfNull(normalization);
+        if (!(alpha >= 0 && alpha <= 1))
+        {
+            throw LumenException.Usage($"Overlay alpha must be between 0 and 1, not {alpha}.");
+        }
+
+        if (display.dim() != 3 || (display.shape[0] != 3 && display.shape[0] != 1))
+        {
+            throw LumenException.Usage($"The display image must be [3, H, W] or [1, H, W], not [{string.Join(", ", display.shape)}].");
+        }
+
+        using var scope = torch.NewDisposeScope();
+        var height = (int)display.shape[1];
+        var width = (int)display.shape[2];
+        var image = display.to_type(ScalarType.Float32).cpu().expand(3, -1, -1);
+        var normalized = normalization.Normalize(As2d(map2d, nameof(map2d)));
+        if (normalized.shape[0] != height || normalized.shape[1] != width)
+        {
+            normalized = MapResizer.Resize(normalized, height, width, upsampling).clamp(0, 1);
+        }
+
+        var heat = colormap.Apply(normalized).permute(2, 0, 1).to_type(ScalarType.Float32).div(255f);
+        var blended = image.mul(1 - alpha).add(heat.mul(alpha));
+        return RgbImage.FromTensor(blended);
+    }
+
+    /// <summary>
+    /// Reduces a per-channel attribution [C, H, W] (or [1, C, H, W]) to one map [H, W]; a map that is already
+    /// [H, W] is copied. Returns a new tensor.
+    /// </summary>
+    /// <exception cref="LumenException">The attribution has another rank (kind Usage).</exception>
+    public static Tensor ReduceChannels(Tensor attribution, ChannelReduction reduction = ChannelReduction.Sum)
+    {
+        ArgumentNullException.ThrowIfNull(attribution);
+        using var scope = torch.NewDisposeScope();
+        var x = attribution.dim() == 4 && attribution.shape[0] == 1 ? attribution.squeeze(0) : attribution;
+        Tensor result = x.dim() switch
+        {
+            2 => x.clone(),
+            3 => reduction switch
+            {
+                ChannelReduction.Sum => x.sum(0),
+                ChannelReduction.MeanAbs => x.abs().mean([0]),
+                ChannelReduction.MaxAbs => x.abs().amax([0]),
+                _ => throw LumenException.Usage($"Unknown channel reduction {reduction}."),
+            },
+            _ => throw LumenException.Usage($"An attribution to reduce must be [C, H, W], [1, C, H, W] or [H, W], not [{string.Join(", ", attribution.shape)}]."),
+        };
+        return result.MoveToOuterDisposeScope();
+    }
+
+    private static Tensor As2d(Tensor map, string name)
+    {
+        ArgumentNullException.ThrowIfNull(map, name);
+        var x = map;
+        while (x.dim() > 2 && x.shape[0] == 1)
+        {
+            x = x.squeeze(0);
+        }
+
+        if (x.dim() != 2)
+        {
+            throw LumenException.Usage($"A heatmap needs a 2-D map [H, W], not [{string.Join(", ", map.shape)}]; reduce channels with HeatmapRenderer.ReduceChannels first.");
+        }
+
+        return x;
+    }
+}

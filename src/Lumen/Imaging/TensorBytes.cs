@@ -1,0 +1,43 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Lumen.Imaging;
+
+/// <summary>Moves raw bytes between streams and the native storage of CPU tensors without .NET array copies.</summary>
+internal static class TensorBytes
+{
+    /// <summary>Fills a new contiguous CPU tensor from exactly its byte size of <paramref name="stream"/>.</summary>
+    /// <exception cref="EndOfStreamException">The stream ends before the tensor is full.</exception>
+    public static Tensor Read(Stream stream, long[] shape, ScalarType dtype)
+    {
+        var tensor = torch.empty(shape, dtype);
+        try
+        {
+            if (tensor.numel() > 0)
+            {
+                stream.ReadExactly(tensor.bytes);
+            }
+
+            return tensor;
+        }
+        catch
+        {
+            tensor.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Writes the elements of <paramref name="tensor"/> in C order as raw native-endian bytes.</summary>
+    public static void Write(Stream stream, Tensor tensor)
+    {
+        if (tensor.numel() == 0)
+        {
+            return;
+        }
+
+        using var scope = torch.NewDisposeScope();
+        var cpu = tensor.device_type == DeviceType.CPU ? tensor : tensor.cpu();
+        var contiguous = cpu.is_contiguous() ? cpu : cpu.contiguous();
+        stream.Write(contiguous.bytes);
+    }
+}
