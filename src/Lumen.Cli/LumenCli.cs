@@ -16,7 +16,7 @@ public static class LumenCli
         var root = new RootCommand("Lumen explains image classifiers: which pixels drove a decision, and what the model has learned.");
         root.Add(verbose);
         var console = new CliConsole(output, error);
-        //EXPLAIN
+        root.Add(ExplainCommand.Create(console));
         root.Add(LayersCommand.Create(console));
         root.Add(MethodsCommand.Create(console));
         root.Add(ModelsCommand.Create(console));

@@ -38,6 +38,8 @@ public sealed class ExplainInput : IDisposable
     /// <summary>Loads image files with the model's preprocessing.</summary>
     public static ExplainInput FromImages(IReadOnlyList<string> paths, ExplainableModel model)
     {
+        if (model.Preprocessing.Channels != model.InputShape[0])
+            throw LumenException.Usage($"{model.Name} takes {model.InputShape[0]}-channel input, which image files cannot give; pass a preprocessed array with --input FILE.npy");
         using var loaded = ImageLoader.Load(paths, model.Preprocessing);
         var stems = UniqueStems(paths.Select(Path.GetFileNameWithoutExtension).Select(stem => stem ?? "image").ToList());
         return new ExplainInput(loaded.Input.clone().DetachFromDisposeScope(), loaded.Display.clone().DetachFromDisposeScope(), stems, null);

@@ -30,9 +30,9 @@ public static class AttributionRendering
         int factor = EnlargementFactor(display);
         int height = (int)display.shape[1] * factor;
         int width = (int)display.shape[2] * factor;
-        Tensor enlarged = factor == 1 ? display : MapResizer.Resize(display.unsqueeze(0), height, width, Upsampling.Nearest).squeeze(0);
+        Tensor enlarged = MapResizer.Resize(display, height, width, Upsampling.Nearest);
         Upsampling mapUpsampling = attribution.Layer is null ? Upsampling.Nearest : Upsampling.Bilinear;
-        Tensor resized = MapResizer.Resize(map.unsqueeze(0).unsqueeze(0), height, width, mapUpsampling).squeeze(0).squeeze(0);
+        Tensor resized = MapResizer.Resize(map, height, width, mapUpsampling);
         var chosen = colormap ?? (signed ? Colormap.BlueWhiteRed : Colormap.Jet);
         var normalization = signed ? MapNormalization.SymmetricAbsMax : MapNormalization.MinMax;
         return HeatmapRenderer.Overlay(enlarged, resized, chosen, normalization, alpha);

@@ -1,3 +1,4 @@
+using Lumen.Imaging;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -20,9 +21,10 @@ public sealed class ExplainableModel : IDisposable
     /// <param name="name">A name for messages and reports, e.g. <c>fmnist-cnn</c>.</param>
     /// <param name="inputShape">The shape of one input image, [C, H, W].</param>
     /// <param name="classLabels">One label per class, or null to name classes by their index.</param>
+    /// <param name="preprocessing">How image files become model input; null for [0, 1] pixels resized and cropped to the input shape.</param>
     /// <param name="ownsModule">Whether disposing this model disposes <paramref name="module"/>.</param>
     public ExplainableModel(nn.Module<Tensor, Tensor> module, string name, IReadOnlyList<long> inputShape,
-        IReadOnlyList<string>? classLabels = null, bool ownsModule = true)
+        IReadOnlyList<string>? classLabels = null, ImagePreprocessing? preprocessing = null, bool ownsModule = true)
     {
         if (inputShape.Count != 3 || inputShape.Any(d => d <= 0))
             throw LumenException.Usage($"input shape must be [C, H, W] with positive sizes, got [{string.Join(", ", inputShape)}]");
@@ -30,6 +32,7 @@ public sealed class ExplainableModel : IDisposable
         Name = name;
         InputShape = inputShape.ToArray();
         this.classLabels = classLabels;
+        Preprocessing = preprocessing ?? DefaultPreprocessing(InputShape);
         this.ownsModule = ownsModule;
         module.eval();
         foreach (var parameter in module.parameters()) parameter.requires_grad = false;
@@ -47,6 +50,9 @@ public sealed class ExplainableModel : IDisposable
 
     /// <summary>The shape of one input image, [C, H, W].</summary>
     public IReadOnlyList<long> InputShape { get; }
+
+    /// <summary>How image files are turned into input for this model (size, colour, scaling, mean and std).</summary>
+    public ImagePreprocessing Preprocessing { get; }
 
     /// <summary>The names of all layers (sub-modules) in registration order, e.g. <c>conv1</c>, <c>layer1.0.conv1</c>.</summary>
     public IReadOnlyList<string> LayerNames { get; }
@@ -144,6 +150,13 @@ public sealed class ExplainableModel : IDisposable
                 capture.Fired(name) ? capture[name].shape.Skip(1).ToArray() : null))
             .ToList();
     }
+
+    private static ImagePreprocessing DefaultPreprocessing(IReadOnlyList<long> shape) => new()
+    {
+        ColorMode = shape[0] == 1 ? ColorMode.Grey : ColorMode.Rgb,
+        Resize = (int)Math.Min(shape[1], shape[2]),
+        CenterCrop = new CropSize((int)shape[1], (int)shape[2]),
+    };
 
     private static string TypeName(nn.Module module)
     {

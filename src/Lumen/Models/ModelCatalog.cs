@@ -9,7 +9,7 @@ public static class ModelCatalog
     public static IReadOnlyList<ModelDefinition> All { get; } = new[]
     {
         new ModelDefinition(FmnistCnn.Name, "3 conv layers + global average pooling + linear, for 28x28 grey images (Fashion-MNIST)",
-            new long[] { 1, 28, 28 }, 10, "fc.weight", FmnistCnn.ClassLabels, classes => FmnistCnn.Create(classes)),
+            new long[] { 1, 28, 28 }, 10, "fc.weight", FmnistCnn.ClassLabels, null, classes => FmnistCnn.Create(classes)),
     };
 
     /// <summary>The definition called <paramref name="name"/>; an unknown name is a usage error listing the known ones.</summary>
@@ -41,7 +41,7 @@ public static class ModelCatalog
             throw;
         }
         var labels = classCount == definition.DefaultClasses ? definition.ClassLabels : null;
-        return new ExplainableModel(module, definition.Name, definition.InputShape, labels);
+        return new ExplainableModel(module, definition.Name, definition.InputShape, labels, definition.Preprocessing);
     }
 
     private static int? ClassCountFromWeights(ModelDefinition definition, string? weightsPath)

@@ -9,6 +9,7 @@ namespace Lumen.Models;
 /// <param name="DefaultClasses">The number of classes when neither the user nor the weights say otherwise.</param>
 /// <param name="ClassifierWeightKey">The state_dict key of the last linear layer's weight; its first dimension is the class count.</param>
 /// <param name="ClassLabels">Class labels for the default class count, or null.</param>
+/// <param name="Preprocessing">How image files become input, or null for [0, 1] pixels resized to the input shape.</param>
 /// <param name="Create">Builds the module for a class count.</param>
 public sealed record ModelDefinition(
     string Name,
@@ -17,4 +18,5 @@ public sealed record ModelDefinition(
     int DefaultClasses,
     string ClassifierWeightKey,
     IReadOnlyList<string>? ClassLabels,
+    Lumen.Imaging.ImagePreprocessing? Preprocessing,
     Func<int, nn.Module<Tensor, Tensor>> Create);

@@ -1,10 +1,12 @@
+using Lumen.Imaging;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Lumen.Attributions.Cam;
 
 /// <summary>
-/// Turns layer-resolution maps [N, 1, h, w] into input-resolution maps, without touching the attribution itself.
+/// Turns layer-resolution maps [N, 1, h, w] into normalized input-resolution maps, as pytorch-grad-cam returns
+/// them, without touching the attribution itself.
 /// </summary>
 public static class CamPostProcessing
 {
@@ -12,25 +14,15 @@ public static class CamPostProcessing
     public const double NormalizationEpsilon = 1e-7;
 
     /// <summary>
-    /// Resizes maps [N, 1, h, w] to [N, 1, height, width] (bilinear and bicubic with half-pixel centres, as
-    /// PyTorch's <c>align_corners=False</c> and OpenCV's resize).
-    /// </summary>
-    public static Tensor Resize(Tensor maps, long height, long width, InterpolationMode mode = InterpolationMode.Bilinear)
-    {
-        bool smooth = mode is InterpolationMode.Bilinear or InterpolationMode.Bicubic;
-        return nn.functional.interpolate(maps, new[] { height, width }, mode: mode, align_corners: smooth ? false : null);
-    }
-
-    /// <summary>
     /// What pytorch-grad-cam returns: ReLU, per-image min-max scaling to [0, 1], resize to the input size, then
     /// ReLU and min-max scaling again. Magnitudes are lost (every image spans [0, 1]); an image whose map has no
     /// positive value becomes all zeros.
     /// </summary>
-    public static Tensor NormalizedToInputSize(Tensor maps, long height, long width, InterpolationMode mode = InterpolationMode.Bilinear)
+    public static Tensor NormalizedToInputSize(Tensor maps, int height, int width, Upsampling mode = Upsampling.Bilinear)
     {
         using var scope = NewDisposeScope();
         Tensor scaled = MinMaxPerImage(nn.functional.relu(maps));
-        Tensor resized = Resize(scaled, height, width, mode);
+        Tensor resized = MapResizer.Resize(scaled, height, width, mode);
         return MinMaxPerImage(nn.functional.relu(resized)).MoveToOuterDisposeScope();
     }
 
