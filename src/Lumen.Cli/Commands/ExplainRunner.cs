@@ -50,36 +50,39 @@ public static class ExplainRunner
         }
     }
 
+    /// <summary>Renders every picture first (rendering can fail), then writes all files, each one atomically.</summary>
     private static List<string> Write(ExplainRequest request, ExplainInput input, List<Attribution> attributions)
     {
-        Directory.CreateDirectory(request.OutputFolder);
-        var files = new List<string>();
+        var pending = new List<(string Name, Action<string> Save)>();
         foreach (var attribution in attributions)
         {
             if (input.ArrayStem is not null)
-            {
-                files.Add(Save(request, $"{input.ArrayStem}.{attribution.Method}.npy", path => NpyFile.Write(path, attribution.Values)));
-            }
+                pending.Add(($"{input.ArrayStem}.{attribution.Method}.npy", path => NpyFile.Write(path, attribution.Values)));
             for (int i = 0; i < input.Count; i++)
             {
-                using var scope = NewDisposeScope();
+                int index = i;
                 if (input.ArrayStem is null)
                 {
-                    Tensor single = attribution.Values.narrow(0, i, 1);
-                    files.Add(Save(request, $"{input.Stems[i]}.{attribution.Method}.npy", path => NpyFile.Write(path, single)));
+                    pending.Add(($"{input.Stems[i]}.{attribution.Method}.npy", path =>
+                    {
+                        using var single = attribution.Values.narrow(0, index, 1);
+                        NpyFile.Write(path, single);
+                    }));
                 }
-                var picture = AttributionRendering.Overlay(attribution, i, input.Display[i], request.Colormap, request.Alpha);
-                files.Add(Save(request, $"{input.Stems[i]}.{attribution.Method}.png", picture.SavePng));
+                using var display = input.Display[i];
+                var picture = AttributionRendering.Overlay(attribution, i, display, request.Colormap, request.Alpha);
+                pending.Add(($"{input.Stems[i]}.{attribution.Method}.png", picture.SavePng));
             }
         }
+        Directory.CreateDirectory(request.OutputFolder);
+        var files = new List<string>();
+        foreach (var (name, save) in pending)
+        {
+            string path = Path.Combine(request.OutputFolder, name);
+            save(path);
+            files.Add(path);
+        }
         return files;
-    }
-
-    private static string Save(ExplainRequest request, string name, Action<string> write)
-    {
-        string path = Path.Combine(request.OutputFolder, name);
-        write(path);
-        return path;
     }
 
     private static ExplainSummary Summarize(ExplainableModel model, ExplainInput input, Tensor logits, List<Attribution> attributions, List<string> files)
