@@ -15,8 +15,6 @@ public sealed record ArchitectureInfo(string Name, string Description, IReadOnly
 /// </summary>
 public static class ArchitectureCatalog
 {
-    private static readonly int[] ImageNetShape = [3, 224, 224];
-
     private static readonly (ArchitectureInfo Info, Func<int, nn.Module<Tensor, Tensor>> Build)[] Entries =
     [
         (Info("resnet18", "ResNet-18: 8 basic residual blocks (11.7 M parameters)"), n => ResNet.ResNet18(n)),
@@ -67,7 +65,8 @@ public static class ArchitectureCatalog
             $"Unknown architecture '{key}' (did you mean '{closest}'?); known architectures: {string.Join(", ", Names)}.");
     }
 
-    private static ArchitectureInfo Info(string name, string description) => new(name, description, ImageNetShape, true);
+    private static ArchitectureInfo Info(string name, string description) =>
+        new(name, description, Array.AsReadOnly(new[] { 3, 224, 224 }), true);
 
     /// <summary>Levenshtein distance.</summary>
     private static int Distance(string a, string b)
