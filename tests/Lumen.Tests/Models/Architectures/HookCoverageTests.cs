@@ -104,6 +104,27 @@ public class HookCoverageTests
         Assert.DoesNotContain("features.2.add", names);
     }
 
+    /// <summary>A hook's return value replaces the module's output, so hooks can reroute the residual sum.</summary>
+    [Fact]
+    public void AdditionHookOutputFlowsOnAndGradientsReachTheInput()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var model = ArchitectureCatalog.Create("resnet18", 10);
+        model.eval();
+        var x = torch.randn(1, 3, 64, 64).requires_grad_(true);
+        model.call(x).sum().backward();
+        Assert.True(x.grad is not null && x.grad.abs().sum().item<float>() > 0, "no gradient reached the input");
+
+        var last = (Addition)model.named_modules().Single(m => m.name == "layer4.1.add").module;
+        var handle = last.register_forward_hook((_, _, _, output) => torch.zeros_like(output));
+        using var noGrad = torch.no_grad();
+        var logits = model.call(x);
+        var fcBias = model.state_dict()["fc.bias"];
+        Assert.True(logits[0].allclose(fcBias, rtol: 0, atol: 1e-6), "the hook's zeros did not reach fc");
+        handle.remove();
+        Assert.False(model.call(x)[0].allclose(fcBias, rtol: 0, atol: 1e-6), "removing the hook had no effect");
+    }
+
     [Fact]
     public void EvalPropagatesToEveryModule()
     {
