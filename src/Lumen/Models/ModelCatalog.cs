@@ -10,12 +10,12 @@ public static class ModelCatalog
     {
         new ModelDefinition(FmnistCnn.Name, "3 conv layers + global average pooling + linear, for 28x28 grey images (Fashion-MNIST)",
             new long[] { 1, 28, 28 }, 10, "fc.weight", FmnistCnn.ClassLabels, null, classes => FmnistCnn.Create(classes)),
-    };
+    }.Concat(Architectures.ImageNetArchitectures.All).ToList();
 
     /// <summary>The definition called <paramref name="name"/>; an unknown name is a usage error listing the known ones.</summary>
     public static ModelDefinition Find(string name)
     {
-        var found = All.FirstOrDefault(definition => string.Equals(definition.Name, name, StringComparison.OrdinalIgnoreCase));
+        var found = All.FirstOrDefault(definition => string.Equals(definition.Name, name.Trim(), StringComparison.OrdinalIgnoreCase));
         if (found is not null) return found;
         var closest = NameSuggestions.Closest(name, All.Select(definition => definition.Name), 1);
         throw LumenException.Usage($"unknown model '{name}' (did you mean '{closest[0]}'?); known models: {string.Join(", ", All.Select(d => d.Name))}");

@@ -1,9 +1,4 @@
-// These tests need the test project to see the Lumen library. At the skeleton commit it does not: the CLI's
-// AssemblyName "lumen" clashes (assembly names are case-insensitive) with the library's "Lumen", so MSBuild drops
-// the library reference and Lumen.dll is neither compiled against nor copied. Until src/Lumen.Cli/Lumen.Cli.csproj
-// gets a distinct AssemblyName (e.g. Lumen.Cli; ToolCommandName keeps the command "lumen"), they are compiled only
-// when LUMEN_ARCHITECTURE_TESTS is defined. Once that is fixed, delete this #if and its #endif.
-#if LUMEN_ARCHITECTURE_TESTS
+using Lumen.Models;
 using Lumen.Models.Architectures;
 using TorchSharp;
 using TorchSharp.PyBridge;
@@ -24,41 +19,50 @@ public class ArchitectureCatalogTests
     [Fact]
     public void ListsEveryArchitectureWithItsInputShape()
     {
-        Assert.Equal(ExpectedNames, ArchitectureCatalog.All.Select(a => a.Name));
-        Assert.Equal(ExpectedNames, ArchitectureCatalog.Names);
-        Assert.All(ArchitectureCatalog.All, a =>
+        Assert.Equal(new[] { "fmnist-cnn" }.Concat(ExpectedNames), ModelCatalog.All.Select(a => a.Name));
+        Assert.All(ImageNetArchitectures.All, a =>
         {
-            Assert.Equal(new[] { 3, 224, 224 }, a.InputShape);
-            Assert.True(a.IsImageNetStyle);
+            Assert.Equal(new long[] { 3, 224, 224 }, a.InputShape);
+            Assert.Equal(1000, a.DefaultClasses);
             Assert.False(string.IsNullOrWhiteSpace(a.Description));
             Assert.DoesNotContain('\n', a.Description);
         });
-        Assert.Equal("resnet50", ArchitectureCatalog.Find("ResNet50")?.Name);
-        Assert.Null(ArchitectureCatalog.Find("fmnist-cnn"));
+        Assert.Equal("resnet50", ModelCatalog.Find(" ResNet50").Name);
+    }
+
+    [Fact]
+    public void ClassifierKeysNameTheLastLinearLayer()
+    {
+        foreach (var definition in ModelCatalog.All.Where(d => !d.Name.StartsWith("vgg", StringComparison.Ordinal) || d.Name == "vgg11"))
+        {
+            using var module = definition.Create(7);
+            var weights = module.state_dict();
+            Assert.True(weights.ContainsKey(definition.ClassifierWeightKey), definition.Name);
+            Assert.Equal(7, weights[definition.ClassifierWeightKey].shape[0]);
+        }
     }
 
     [Fact]
     public void UnknownNameIsAUsageErrorListingTheNames()
     {
-        var error = Assert.Throws<LumenException>(() => ArchitectureCatalog.Create("resnet19"));
+        var error = Assert.Throws<LumenException>(() => ModelCatalog.Find("resnet19"));
         Assert.Equal(ErrorKind.Usage, error.Kind);
         Assert.DoesNotContain('\n', error.Message);
         Assert.Contains("did you mean 'resnet18'", error.Message);
         Assert.All(ExpectedNames, n => Assert.Contains(n, error.Message));
 
-        error = Assert.Throws<LumenException>(() => ArchitectureCatalog.Create("mobilenetv2"));
+        error = Assert.Throws<LumenException>(() => ModelCatalog.Find("mobilenetv2"));
         Assert.Contains("did you mean 'mobilenet_v2'", error.Message);
     }
 
     [Fact]
     public void NamesAreCaseInsensitiveAndClassCountIsChecked()
     {
-        using var model = ArchitectureCatalog.Create(" AlexNet ", 3);
-        model.eval();
-        using var x = torch.randn(1, 3, 64, 64);
-        using var y = model.call(x);
+        using var model = ModelCatalog.Load(" AlexNet ", classes: 3);
+        using var x = torch.randn(1, 3, 224, 224);
+        using var y = model.Predict(x);
         Assert.Equal(new long[] { 1, 3 }, y.shape);
-        Assert.Equal(ErrorKind.Usage, Assert.Throws<LumenException>(() => ArchitectureCatalog.Create("resnet18", 0)).Kind);
+        Assert.Equal(ErrorKind.Usage, Assert.Throws<LumenException>(() => ModelCatalog.Load("resnet18", classes: 0)).Kind);
     }
 
     [Theory]
@@ -71,12 +75,12 @@ public class ArchitectureCatalogTests
         try
         {
             torch.manual_seed(5);
-            using var original = ArchitectureCatalog.Create(name, 10);
+            using var original = ModelCatalog.Find(name).Create(10);
             ArchitectureTestSupport.RandomizeBatchNorms(original, seed: 6);
             original.save_safetensors(path);
 
             torch.manual_seed(7);
-            using var restored = ArchitectureCatalog.Create(name, 10);
+            using var restored = ModelCatalog.Find(name).Create(10);
             restored.load_safetensors(path);
 
             original.eval();
@@ -95,4 +99,3 @@ public class ArchitectureCatalogTests
         }
     }
 }
-#endif

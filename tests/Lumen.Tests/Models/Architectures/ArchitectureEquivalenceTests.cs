@@ -1,9 +1,4 @@
-// These tests need the test project to see the Lumen library. At the skeleton commit it does not: the CLI's
-// AssemblyName "lumen" clashes (assembly names are case-insensitive) with the library's "Lumen", so MSBuild drops
-// the library reference and Lumen.dll is neither compiled against nor copied. Until src/Lumen.Cli/Lumen.Cli.csproj
-// gets a distinct AssemblyName (e.g. Lumen.Cli; ToolCommandName keeps the command "lumen"), they are compiled only
-// when LUMEN_ARCHITECTURE_TESTS is defined. Once that is fixed, delete this #if and its #endif.
-#if LUMEN_ARCHITECTURE_TESTS
+using Lumen.Models;
 using Lumen.Models.Architectures;
 using TorchSharp;
 using Xunit;
@@ -45,7 +40,7 @@ public abstract class ArchitectureEquivalenceTests(ITestOutputHelper output)
         using var scope = torch.NewDisposeScope();
         torch.manual_seed(1);
         using var reference = TorchVision(name, 10);
-        using var lumen = ArchitectureCatalog.Create(name, 10);
+        using var lumen = ModelCatalog.Find(name).Create(10);
 
         var expected = KeyShapes(reference);
         var actual = KeyShapes(lumen);
@@ -76,7 +71,7 @@ public abstract class ArchitectureEquivalenceTests(ITestOutputHelper output)
     protected static void AssertDefaultKeysMatch(string name)
     {
         using var reference = TorchVision(name, 1000);
-        using var lumen = ArchitectureCatalog.Create(name);
+        using var lumen = ModelCatalog.Find(name).Create(1000);
         Assert.Equal("", Difference(KeyShapes(reference), KeyShapes(lumen)));
     }
 }
@@ -109,7 +104,7 @@ public class ResNetMobileNetAlexNetEquivalenceTests(ITestOutputHelper output) : 
     [InlineData("mobilenet_v2", 314, "features.17.conv.2.weight")]
     public void StateDictHasPyTorchsSize(string name, int entries, string key)
     {
-        using var lumen = ArchitectureCatalog.Create(name, 10);
+        using var lumen = ModelCatalog.Find(name).Create(10);
         var keys = lumen.state_dict().Keys;
         Assert.Equal(entries, keys.Count);
         Assert.Contains(key, keys);
@@ -148,7 +143,7 @@ public class VggStateDictTests
     [InlineData("vgg19", 16 * 2 + 6, "features.34.weight", "classifier.3.weight")]
     public void StateDictHasPyTorchsKeys(string name, int entries, string lastConv, string other)
     {
-        using var lumen = ArchitectureCatalog.Create(name, 10);
+        using var lumen = ModelCatalog.Find(name).Create(10);
         var state = lumen.state_dict();
         Assert.Equal(entries, state.Count);
         Assert.Equal(new long[] { 512, 512, 3, 3 }, state[lastConv].shape);
@@ -157,4 +152,3 @@ public class VggStateDictTests
         Assert.Equal(new long[] { 10, 4096 }, state["classifier.6.weight"].shape);
     }
 }
-#endif

@@ -1,9 +1,3 @@
-// These tests need the test project to see the Lumen library. At the skeleton commit it does not: the CLI's
-// AssemblyName "lumen" clashes (assembly names are case-insensitive) with the library's "Lumen", so MSBuild drops
-// the library reference and Lumen.dll is neither compiled against nor copied. Until src/Lumen.Cli/Lumen.Cli.csproj
-// gets a distinct AssemblyName (e.g. Lumen.Cli; ToolCommandName keeps the command "lumen"), they are compiled only
-// when LUMEN_ARCHITECTURE_TESTS is defined. Once that is fixed, delete this #if and its #endif.
-#if LUMEN_ARCHITECTURE_TESTS
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -45,4 +39,3 @@ internal static class ArchitectureTestSupport
         }
     }
 }
-#endif

@@ -1,9 +1,4 @@
-// These tests need the test project to see the Lumen library. At the skeleton commit it does not: the CLI's
-// AssemblyName "lumen" clashes (assembly names are case-insensitive) with the library's "Lumen", so MSBuild drops
-// the library reference and Lumen.dll is neither compiled against nor copied. Until src/Lumen.Cli/Lumen.Cli.csproj
-// gets a distinct AssemblyName (e.g. Lumen.Cli; ToolCommandName keeps the command "lumen"), they are compiled only
-// when LUMEN_ARCHITECTURE_TESTS is defined. Once that is fixed, delete this #if and its #endif.
-#if LUMEN_ARCHITECTURE_TESTS
+using Lumen.Models;
 using Lumen.Models.Architectures;
 using TorchSharp;
 using Xunit;
@@ -35,7 +30,7 @@ public class HookCoverageTests
     public void EveryReluAndAdditionFiresOnce(string name, int relus, int additions)
     {
         using var scope = torch.NewDisposeScope();
-        using var model = ArchitectureCatalog.Create(name, 10);
+        using var model = ModelCatalog.Find(name).Create(10);
         model.eval();
 
         var calls = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -81,7 +76,7 @@ public class HookCoverageTests
     [Fact]
     public void ResNetModuleNamesFollowTheDocumentedScheme()
     {
-        using var basic = ArchitectureCatalog.Create("resnet18", 10);
+        using var basic = ModelCatalog.Find("resnet18").Create(10);
         var names = basic.named_modules().Select(m => m.name).ToHashSet(StringComparer.Ordinal);
         foreach (var expected in new[]
                  {
@@ -91,13 +86,13 @@ public class HookCoverageTests
             Assert.Contains(expected, names);
         Assert.IsType<BasicBlock>(basic.named_modules().Single(m => m.name == "layer4.1").module);
 
-        using var bottleneck = ArchitectureCatalog.Create("resnet50", 10);
+        using var bottleneck = ModelCatalog.Find("resnet50").Create(10);
         names = bottleneck.named_modules().Select(m => m.name).ToHashSet(StringComparer.Ordinal);
         foreach (var expected in new[] { "layer1.0.relu", "layer1.0.relu2", "layer1.0.add", "layer1.0.relu3", "layer1.0.downsample.1" })
             Assert.Contains(expected, names);
         Assert.IsType<Bottleneck>(bottleneck.named_modules().Single(m => m.name == "layer4.2").module);
 
-        using var mobile = ArchitectureCatalog.Create("mobilenet_v2", 10);
+        using var mobile = ModelCatalog.Find("mobilenet_v2").Create(10);
         names = mobile.named_modules().Select(m => m.name).ToHashSet(StringComparer.Ordinal);
         foreach (var expected in new[] { "features.0.2", "features.1.conv.0.2", "features.2.conv.1.2", "features.3.add", "avgpool", "classifier.1" })
             Assert.Contains(expected, names);
@@ -109,7 +104,7 @@ public class HookCoverageTests
     public void AdditionHookOutputFlowsOnAndGradientsReachTheInput()
     {
         using var scope = torch.NewDisposeScope();
-        using var model = ArchitectureCatalog.Create("resnet18", 10);
+        using var model = ModelCatalog.Find("resnet18").Create(10);
         model.eval();
         var x = torch.randn(1, 3, 64, 64).requires_grad_(true);
         model.call(x).sum().backward();
@@ -128,10 +123,9 @@ public class HookCoverageTests
     [Fact]
     public void EvalPropagatesToEveryModule()
     {
-        using var model = ArchitectureCatalog.Create("mobilenet_v2", 10);
+        using var model = ModelCatalog.Find("mobilenet_v2").Create(10);
         Assert.All(model.modules(), m => Assert.True(m.training));
         model.eval();
         Assert.All(model.modules(), m => Assert.False(m.training));
     }
 }
-#endif
