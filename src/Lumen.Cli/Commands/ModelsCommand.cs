@@ -13,8 +13,10 @@ public static class ModelsCommand
         command.SetAction(_ =>
         {
             int width = ModelCatalog.All.Max(model => model.Name.Length);
+            static string Shape(ModelDefinition model) => $"[{string.Join(", ", model.InputShape)}]";
+            int shapeWidth = ModelCatalog.All.Max(model => Shape(model).Length);
             foreach (var model in ModelCatalog.All)
-                console.Out.WriteLine($"{model.Name.PadRight(width)}  [{string.Join(", ", model.InputShape)}]  {model.Description}");
+                console.Out.WriteLine($"{model.Name.PadRight(width)}  {Shape(model).PadRight(shapeWidth)}  {model.Description}");
             return LumenCli.Success;
         });
         return command;

@@ -36,10 +36,10 @@ public sealed class ExplainableModel : IDisposable
         this.ownsModule = ownsModule;
         module.eval();
         foreach (var parameter in module.parameters()) parameter.requires_grad = false;
-        layers = module.named_modules()
-            .Where(entry => entry.name.Length > 0)
-            .ToDictionary(entry => entry.name, entry => entry.module, StringComparer.Ordinal);
-        LayerNames = module.named_modules().Select(entry => entry.name).Where(n => n.Length > 0).ToList();
+        var ordered = new List<(string Name, nn.Module Module)>();
+        CollectDepthFirst(module, "", ordered);
+        layers = ordered.ToDictionary(entry => entry.Name, entry => entry.Module, StringComparer.Ordinal);
+        LayerNames = ordered.Select(entry => entry.Name).ToList();
     }
 
     /// <summary>The wrapped module.</summary>
@@ -54,7 +54,7 @@ public sealed class ExplainableModel : IDisposable
     /// <summary>How image files are turned into input for this model (size, colour, scaling, mean and std).</summary>
     public ImagePreprocessing Preprocessing { get; }
 
-    /// <summary>The names of all layers (sub-modules) in registration order, e.g. <c>conv1</c>, <c>layer1.0.conv1</c>.</summary>
+    /// <summary>The names of all layers (sub-modules) depth-first in registration order, e.g. <c>conv1</c>, <c>layer1.0.conv1</c>.</summary>
     public IReadOnlyList<string> LayerNames { get; }
 
     /// <summary>The number of classes, found by one forward pass the first time it is asked for.</summary>
@@ -149,6 +149,17 @@ public sealed class ExplainableModel : IDisposable
                 TypeName(layers[name]),
                 capture.Fired(name) ? capture[name].shape.Skip(1).ToArray() : null))
             .ToList();
+    }
+
+    /// <summary>Sub-modules in PyTorch's named_modules order: each module, then its children's subtrees.</summary>
+    private static void CollectDepthFirst(nn.Module parent, string prefix, List<(string Name, nn.Module Module)> into)
+    {
+        foreach (var (name, child) in parent.named_children())
+        {
+            string full = prefix.Length == 0 ? name : $"{prefix}.{name}";
+            into.Add((full, child));
+            CollectDepthFirst(child, full, into);
+        }
     }
 
     private static ImagePreprocessing DefaultPreprocessing(IReadOnlyList<long> shape) => new()

@@ -1,0 +1,113 @@
+using Xunit;
+
+namespace Lumen.Tests.Cli;
+
+/// <summary>
+/// Every bad input ends in one line on standard error that names the problem, a non-zero exit code (2 usage,
+/// 3 input data, 4 model), and no output file.
+/// </summary>
+public class BadInputTests
+{
+    public static TheoryData<string, string[], int, string> Cases()
+    {
+        string weights = Fixtures.FmnistWeights;
+        return new TheoryData<string, string[], int, string>
+        {
+            { "missing image", new[] { "--image", "{missing}" }, 3, "not found" },
+            { "truncated image", new[] { "--image", "{truncated}" }, 3, "truncated.png" },
+            { "text file named .png", new[] { "--image", "{text}" }, 3, "text.png" },
+            { "unknown architecture", new[] { "--model", "resnet19", "--image", "{image}" }, 2, "unknown model 'resnet19' (did you mean 'resnet18'?)" },
+            { "weights of another architecture", new[] { "--model", "resnet18", "--classes", "10", "--image", "{image}" }, 4, "do not fit resnet18" },
+            { "unknown layer", new[] { "--image", "{image}", "--layer", "conv9" }, 2, "unknown layer 'conv9' in fmnist-cnn; closest: conv1" },
+            { "not a map layer", new[] { "--image", "{image}", "--layer", "fc" }, 2, "CAM methods need a convolutional map" },
+            { "unknown method", new[] { "--image", "{image}", "--method", "gradcamm" }, 2, "unknown method 'gradcamm' (did you mean 'gradcam'?)" },
+            { "class out of range", new[] { "--image", "{image}", "--target", "10" }, 2, "target class 10 is out of range: the model has 10 classes (0 to 9)" },
+            { "target count differs", new[] { "--image", "{image}", "{image}", "--target", "1,2,3" }, 2, "3 target classes were given for 2 images" },
+            { "unknown setting", new[] { "--image", "{image}", "--param", "steps=5" }, 2, "method 'gradcam' has no setting 'steps'" },
+            { "missing weights", new[] { "--image", "{image}", "--weights", "{missing}" }, 3, "weights file not found" },
+            { "wrong array shape", new[] { "--input", "{array}" }, 2, "input shape [2, 3, 28, 28] does not fit fmnist-cnn: expected [N, 1, 28, 28]" },
+            { "no input", Array.Empty<string>(), 2, "give the images with --image" },
+        };
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void FailsWithOneLineAndNoOutput(string name, string[] arguments, int exitCode, string message)
+    {
+        using var folder = new TempDirectory();
+        var values = new Dictionary<string, string>
+        {
+            ["{missing}"] = folder.File("missing.png"),
+            ["{image}"] = ExplainCommandTests.WriteSampleImage(folder, 0, "boot.png"),
+            ["{truncated}"] = Truncated(folder),
+            ["{text}"] = Text(folder),
+            ["{array}"] = WrongArray(folder),
+        };
+        var args = new List<string> { "explain", "--model", "fmnist-cnn", "--weights", Fixtures.FmnistWeights, "--method", "gradcam", "--layer", "conv3" };
+        args = Override(args, arguments.Select(a => values.GetValueOrDefault(a, a)).ToList());
+        string output = folder.File("out");
+        args.AddRange(new[] { "--out", output });
+
+        var result = CliRunner.Run(args.ToArray());
+
+        Assert.True(exitCode == result.ExitCode, $"{name}: exit {result.ExitCode}, stderr: {result.Error}");
+        string line = Assert.Single(result.Error.TrimEnd('\n').Split('\n'));
+        Assert.StartsWith("lumen: ", line);
+        Assert.Contains(message, line);
+        Assert.False(Directory.Exists(output) && Directory.EnumerateFileSystemEntries(output).Any(), $"{name}: output files were written");
+    }
+
+    [Fact]
+    public void VerbosePrintsTheStackTrace()
+    {
+        var result = CliRunner.Run("layers", "--model", "nope", "--verbose");
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("at Lumen.", result.Error);
+    }
+
+    [Fact]
+    public void UnknownOptionIsAUsageError()
+    {
+        var result = CliRunner.Run("explain", "--modle", "fmnist-cnn");
+        Assert.Equal(2, result.ExitCode);
+        Assert.StartsWith("lumen: ", result.Error);
+    }
+
+    /// <summary>Replaces options of <paramref name="defaults"/> that <paramref name="overrides"/> sets again.</summary>
+    private static List<string> Override(List<string> defaults, List<string> overrides)
+    {
+        var result = new List<string>();
+        var overridden = overrides.Where(a => a.StartsWith("--", StringComparison.Ordinal)).ToHashSet();
+        for (int i = 0; i < defaults.Count; i++)
+        {
+            if (defaults[i].StartsWith("--", StringComparison.Ordinal) && overridden.Contains(defaults[i])) { i++; continue; }
+            result.Add(defaults[i]);
+        }
+        result.AddRange(overrides);
+        return result;
+    }
+
+    private static string Truncated(TempDirectory folder)
+    {
+        string full = ExplainCommandTests.WriteSampleImage(folder, 1, "full.png");
+        byte[] bytes = File.ReadAllBytes(full);
+        string path = folder.File("truncated.png");
+        File.WriteAllBytes(path, bytes[..(bytes.Length / 2)]);
+        return path;
+    }
+
+    private static string Text(TempDirectory folder)
+    {
+        string path = folder.File("text.png");
+        File.WriteAllText(path, "this is not an image");
+        return path;
+    }
+
+    private static string WrongArray(TempDirectory folder)
+    {
+        string path = folder.File("wrong.npy");
+        using var tensor = TorchSharp.torch.zeros(2, 3, 28, 28);
+        Lumen.Imaging.NpyFile.Write(path, tensor);
+        return path;
+    }
+}
