@@ -49,7 +49,7 @@ public static class ImageLoader
         if (p.ColorMode == ColorMode.Grey)
         {
             var weights = torch.tensor(new[] { 0.299f, 0.587f, 0.114f }).view(3, 1, 1);
-            rgb = (rgb * weights).sum(0, keepdim: true).round();
+            rgb = (rgb * weights).sum([0L], keepdim: true).round();
         }
 
         if (p.Resize is int shorter)
