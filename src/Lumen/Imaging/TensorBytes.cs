@@ -36,7 +36,8 @@ internal static class TensorBytes
         }
 
         using var scope = torch.NewDisposeScope();
-        var cpu = tensor.device_type == DeviceType.CPU ? tensor : tensor.cpu();
+        using var noGrad = torch.no_grad();
+        var cpu = (tensor.device_type == DeviceType.CPU ? tensor : tensor.cpu()).detach();
         var contiguous = cpu.is_contiguous() ? cpu : cpu.contiguous();
         stream.Write(contiguous.bytes);
     }

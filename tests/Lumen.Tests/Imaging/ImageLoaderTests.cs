@@ -93,6 +93,20 @@ public class ImageLoaderTests
     }
 
     [Fact]
+    public void DownscalingIsAntialiased()
+    {
+        // Thin bright columns exactly where plain bilinear would sample (3, 4, 11, 12 of 16): without antialiasing
+        // the 2x2 result would be white; an antialiased filter averages them with their dark neighbours.
+        using var folder = new TempFolder();
+        var path = folder.File("stripes.png");
+        TestImages.Write(path, 16, 16, (x, _) => x is 3 or 4 or 11 or 12 ? SKColors.White : SKColors.Black, SKEncodedImageFormat.Png);
+        using var images = ImageLoader.Load([path], ImagePreprocessing.None with { Resize = 2 });
+        Assert.Equal(new long[] { 1, 3, 2, 2 }, images.Input.shape);
+        var value = images.Input[0, 0, 0, 0].item<float>();
+        Assert.InRange(value, 0.1f, 0.6f);
+    }
+
+    [Fact]
     public void ImageNetPresetNormalizesWithMeanAndStd()
     {
         using var folder = new TempFolder();

@@ -57,3 +57,31 @@ public class MapResizerTests
         Assert.Equal(ErrorKind.Usage, Assert.Throws<LumenException>(() => MapResizer.Resize(map, 0, 4, Upsampling.Bilinear)).Kind);
     }
 }
+
+public class MapResizerReferenceTests
+{
+    [Fact]
+    public void ReproducesPytorchGradCamUpsamplingOfTheReferenceMaps()
+    {
+        // pytorch-grad-cam 1.5.5: ReLU, min/max, bilinear 7x7 -> 28x28 (OpenCV INTER_LINEAR), ReLU, min/max again.
+        using var scope = torch.NewDisposeScope();
+        var raw = NpyFile.Read(Fixtures.Imaging("gradcam_gradcam__raw.npy"));
+        var expected = NpyFile.Read(Fixtures.Imaging("gradcam_gradcam.npy"));
+        Assert.Equal(new long[] { 4, 7, 7 }, raw.shape);
+
+        var small = Scale(torch.nn.functional.relu(raw));
+        var large = MapResizer.Resize(small.unsqueeze(1), 28, 28, Upsampling.Bilinear).squeeze(1);
+        var final = Scale(torch.nn.functional.relu(large));
+
+        Assert.Equal(expected.shape, final.shape);
+        var maxDifference = (final - expected).abs().max().item<float>();
+        Assert.True(maxDifference < 1e-5f, $"largest difference {maxDifference}");
+    }
+
+    private static torch.Tensor Scale(torch.Tensor maps)
+    {
+        var min = maps.amin([1, 2], keepdim: true);
+        var shifted = maps - min;
+        return shifted / (shifted.amax([1, 2], keepdim: true) + 1e-7f);
+    }
+}

@@ -53,6 +53,23 @@ public class NpyFileTests
     }
 
     [Fact]
+    public void WritesNonContiguousAndGradientTrackingTensorsInCOrder()
+    {
+        using var folder = new TempFolder();
+        using var scope = torch.NewDisposeScope();
+        var matrix = torch.arange(0, 6, ScalarType.Float32).reshape(2, 3);
+        var transposed = matrix.t();
+        NpyFile.Write(folder.File("t.npy"), transposed);
+        var back = NpyFile.Read(folder.File("t.npy"));
+        Assert.Equal(new long[] { 3, 2 }, back.shape);
+        Assert.Equal(new[] { 0f, 3f, 1f, 4f, 2f, 5f }, back.data<float>().ToArray());
+
+        var tracked = torch.ones(2, 2, requires_grad: true);
+        NpyFile.Write(folder.File("g.npy"), tracked);
+        Assert.Equal(4f, NpyFile.Read(folder.File("g.npy")).sum().item<float>());
+    }
+
+    [Fact]
     public void RoundTripsZeroDimensionalAndEmptyArrays()
     {
         using var folder = new TempFolder();

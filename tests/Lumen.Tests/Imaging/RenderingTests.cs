@@ -64,6 +64,36 @@ public class RenderingTests
     }
 
     [Fact]
+    public void BatchHelpersDrawOnePicturePerImage()
+    {
+        using var displays = torch.rand(3, 3, 16, 16, generator: new Generator(5));
+        using var cams = torch.rand(3, 1, 4, 4, generator: new Generator(6));
+        using var attributions = torch.randn(3, 3, 16, 16, generator: new Generator(7));
+
+        var overlays = HeatmapRenderer.OverlayBatch(displays, cams, Colormap.Jet, MapNormalization.MinMax);
+        Assert.Equal(3, overlays.Count);
+        Assert.All(overlays, o => Assert.Equal((16, 16), (o.Width, o.Height)));
+        var second = HeatmapRenderer.Overlay(displays[1], cams[1, 0], Colormap.Jet, MapNormalization.MinMax);
+        Assert.Equal(second.Pixels.ToArray(), overlays[1].Pixels.ToArray());
+
+        var heatmaps = HeatmapRenderer.RenderBatch(attributions, Colormap.BlueWhiteRed, MapNormalization.SymmetricAbsMax);
+        using var reduced = HeatmapRenderer.ReduceChannels(attributions[2]);
+        Assert.Equal(HeatmapRenderer.Render(reduced, Colormap.BlueWhiteRed, MapNormalization.SymmetricAbsMax).Pixels.ToArray(), heatmaps[2].Pixels.ToArray());
+
+        using var tooFew = torch.rand(2, 1, 4, 4);
+        Assert.Equal(ErrorKind.Usage, Assert.Throws<LumenException>(() => HeatmapRenderer.OverlayBatch(displays, tooFew, Colormap.Jet, MapNormalization.MinMax)).Kind);
+    }
+
+    [Fact]
+    public void RenderingAcceptsTensorsThatTrackGradients()
+    {
+        using var map = torch.rand(4, 4, requires_grad: true);
+        var image = HeatmapRenderer.Render(map, Colormap.Jet, MapNormalization.MinMax);
+        Assert.Equal(4, image.Width);
+        Assert.Null(map.grad);
+    }
+
+    [Fact]
     public void ReducesChannelsByTheChosenRule()
     {
         using var attribution = torch.tensor(new[] { 1f, -3f, 2f, 0f, -1f, 0.5f }).reshape(3, 1, 2);
