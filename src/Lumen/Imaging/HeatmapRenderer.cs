@@ -64,6 +64,13 @@ public static class HeatmapRenderer
         var height = (int)display.shape[1];
         var width = (int)display.shape[2];
         var image = display.to_type(ScalarType.Float32).cpu().expand(3, -1, -1);
+        MapNormalization.ThrowIfNotFinite(image);
+        var (low, high) = (image.min().item<float>(), image.max().item<float>());
+        if (low < -1e-3f || high > 1.001f)
+        {
+            throw LumenException.Usage($"The display image has values from {low:G3} to {high:G3}, outside [0, 1]; pass LoadedImages.Display (before mean/std), not the normalized model input.");
+        }
+
         var normalized = normalization.Normalize(As2d(map2d, nameof(map2d)));
         if (normalized.shape[0] != height || normalized.shape[1] != width)
         {

@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
-using System.Runtime.InteropServices;
 using static TorchSharp.torch;
 
 namespace Lumen.Imaging;
@@ -132,28 +131,12 @@ public static class IdxFile
             throw Malformed(path, $"it has bytes after the {dims} elements its header declares");
         }
 
-        if (itemSize > 1 && BitConverter.IsLittleEndian)
+        if (itemSize > 1 && BitConverter.IsLittleEndian && tensor.numel() > 0)
         {
-            SwapToLittleEndian(tensor.bytes, itemSize);
+            TensorBytes.ReverseEndianness(tensor.bytes, itemSize);
         }
 
         return tensor;
-    }
-
-    private static void SwapToLittleEndian(Span<byte> data, int itemSize)
-    {
-        switch (itemSize)
-        {
-            case 2:
-                BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<byte, short>(data), MemoryMarshal.Cast<byte, short>(data));
-                break;
-            case 4:
-                BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<byte, int>(data), MemoryMarshal.Cast<byte, int>(data));
-                break;
-            case 8:
-                BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<byte, long>(data), MemoryMarshal.Cast<byte, long>(data));
-                break;
-        }
     }
 
     private static bool IsGzip(FileStream file)

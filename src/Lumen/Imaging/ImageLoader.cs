@@ -6,6 +6,10 @@ namespace Lumen.Imaging;
 /// <summary>Loads image files into a model-ready batch plus display copies, the way torchvision's eval transforms do.</summary>
 public static class ImageLoader
 {
+    /// <summary>Loads one image file as a batch of one; see <see cref="Load(IReadOnlyList{string}, ImagePreprocessing)"/>.</summary>
+    /// <exception cref="LumenException">The file is missing, not an image, truncated or too large (kind InputData).</exception>
+    public static LoadedImages Load(string path, ImagePreprocessing preprocessing) => Load([path], preprocessing);
+
     /// <summary>
     /// Decodes, orients, resizes, crops and normalizes each file, and stacks them into one batch.
     /// </summary>

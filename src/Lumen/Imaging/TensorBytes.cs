@@ -1,3 +1,5 @@
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -24,6 +26,25 @@ internal static class TensorBytes
         {
             tensor.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>Reverses the byte order of every <paramref name="itemSize"/>-byte element in place.</summary>
+    public static void ReverseEndianness(Span<byte> data, int itemSize)
+    {
+        switch (itemSize)
+        {
+            case 2:
+                BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<byte, short>(data), MemoryMarshal.Cast<byte, short>(data));
+                break;
+            case 4:
+                BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<byte, int>(data), MemoryMarshal.Cast<byte, int>(data));
+                break;
+            case 8:
+                BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<byte, long>(data), MemoryMarshal.Cast<byte, long>(data));
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(itemSize), itemSize, "Element size must be 2, 4 or 8 bytes.");
         }
     }
 

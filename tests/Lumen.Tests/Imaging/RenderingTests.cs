@@ -61,6 +61,9 @@ public class RenderingTests
         Assert.Equal(ErrorKind.Usage, Assert.Throws<LumenException>(() => HeatmapRenderer.Overlay(display, map, Colormap.Jet, MapNormalization.MinMax, 1.5f)).Kind);
         Assert.Equal(ErrorKind.Usage, Assert.Throws<LumenException>(() => HeatmapRenderer.Overlay(display, multi, Colormap.Jet, MapNormalization.MinMax)).Kind);
         Assert.Equal(ErrorKind.Usage, Assert.Throws<LumenException>(() => HeatmapRenderer.Overlay(map, map, Colormap.Jet, MapNormalization.MinMax)).Kind);
+        using var normalizedInput = torch.full(3, 4, 4, -1.8f);
+        var e = Assert.Throws<LumenException>(() => HeatmapRenderer.Overlay(normalizedInput, map, Colormap.Jet, MapNormalization.MinMax));
+        Assert.Contains("LoadedImages.Display", e.Message);
     }
 
     [Fact]
