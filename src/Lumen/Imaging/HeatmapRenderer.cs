@@ -83,6 +83,35 @@ public static class HeatmapRenderer
     }
 
     /// <summary>
+    /// Draws a horizontal colour bar, low values on the left, for a legend next to heatmaps.
+    /// </summary>
+    /// <param name="colormap">The colours.</param>
+    /// <param name="width">Width in pixels.</param>
+    /// <param name="height">Height in pixels.</param>
+    /// <exception cref="LumenException">The size is not positive (kind Usage).</exception>
+    public static RgbImage RenderColorbar(Colormap colormap, int width = 256, int height = 16)
+    {
+        ArgumentNullException.ThrowIfNull(colormap);
+        if (width <= 0 || height <= 0)
+        {
+            throw LumenException.Usage($"A colour bar needs a positive size, not {width}x{height}.");
+        }
+
+        var pixels = new byte[width * height * 3];
+        for (var x = 0; x < width; x++)
+        {
+            var (r, g, b) = colormap.Map(width == 1 ? 0.5f : x / (float)(width - 1));
+            for (var y = 0; y < height; y++)
+            {
+                var o = (y * width + x) * 3;
+                (pixels[o], pixels[o + 1], pixels[o + 2]) = (r, g, b);
+            }
+        }
+
+        return new RgbImage(width, height, pixels);
+    }
+
+    /// <summary>
     /// Colours one map per image of a batch: <paramref name="maps"/> is [N, h, w], [N, 1, h, w] or [N, C, h, w]
     /// (several channels are reduced with <paramref name="reduction"/>; a single channel is used as it is). Each map
     /// is normalized on its own.

@@ -124,6 +124,19 @@ public class ImageLoaderTests
     }
 
     [Fact]
+    public void GreyPresetGivesFashionMnistShapedInput()
+    {
+        using var folder = new TempFolder();
+        var path = folder.File("photo.jpg");
+        TestImages.Write(path, 90, 60, (x, _) => new SKColor((byte)(x * 2), 100, 50), SKEncodedImageFormat.Jpeg, 90);
+        using var images = ImageLoader.Load(path, ImagePreprocessing.Grey(28));
+        Assert.Equal(new long[] { 1, 1, 28, 28 }, images.Input.shape);
+        Assert.Equal(new long[] { 1, 3, 28, 28 }, images.Display.shape);
+        Assert.InRange(images.Input.min().item<float>(), 0f, 1f);
+        Assert.InRange(images.Input.max().item<float>(), 0f, 1f);
+    }
+
+    [Fact]
     public void CustomScaleAndSingleMeanApplyToEveryChannel()
     {
         using var folder = new TempFolder();

@@ -97,6 +97,15 @@ public class RenderingTests
     }
 
     [Fact]
+    public void ColorbarRunsFromLowToHigh()
+    {
+        var bar = HeatmapRenderer.RenderColorbar(Colormap.Jet, 100, 10);
+        Assert.Equal((100, 10), (bar.Width, bar.Height));
+        Assert.Equal(Colormap.Jet.Map(0), bar.GetPixel(0, 5));
+        Assert.Equal(Colormap.Jet.Map(1), bar.GetPixel(99, 9));
+    }
+
+    [Fact]
     public void ReducesChannelsByTheChosenRule()
     {
         using var attribution = torch.tensor(new[] { 1f, -3f, 2f, 0f, -1f, 0.5f }).reshape(3, 1, 2);
