@@ -175,7 +175,7 @@ public static class HeatmapRenderer
             2 => x.clone(),
             3 => reduction switch
             {
-                ChannelReduction.Sum => x.sum([0L]),
+                ChannelReduction.Sum => x.sum(dim: 0),
                 ChannelReduction.MeanAbs => x.abs().mean([0]),
                 ChannelReduction.MaxAbs => x.abs().amax([0]),
                 _ => throw LumenException.Usage($"Unknown channel reduction {reduction}."),
