@@ -28,6 +28,11 @@ internal static class AtomicFile
 
             File.Move(temp, fullPath, overwrite: true);
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            TryDelete(temp);
+            throw LumenException.Usage($"Cannot write '{path}': {e.Message} Choose another output path or free some space.");
+        }
         catch
         {
             TryDelete(temp);

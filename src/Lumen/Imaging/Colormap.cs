@@ -96,7 +96,8 @@ public sealed class Colormap
     {
         ArgumentNullException.ThrowIfNull(values);
         using var scope = torch.NewDisposeScope();
-        var floats = values.to_type(ScalarType.Float32);
+        using var noGrad = torch.no_grad();
+        var floats = values.to_type(ScalarType.Float32).cpu();
         var nan = floats.isnan();
         var index = floats.nan_to_num(0).clamp(0, 1).mul(TableSize - 1).round().to_type(ScalarType.Int64)
             .masked_fill(nan, TableSize);

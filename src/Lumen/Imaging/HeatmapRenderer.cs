@@ -19,6 +19,7 @@ public static class HeatmapRenderer
         ArgumentNullException.ThrowIfNull(colormap);
         ArgumentNullException.ThrowIfNull(normalization);
         using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
         var map = As2d(map2d, nameof(map2d));
         var normalized = normalization.Normalize(map);
         using var colors = colormap.Apply(normalized);
@@ -59,9 +60,17 @@ public static class HeatmapRenderer
         }
 
         using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
         var height = (int)display.shape[1];
         var width = (int)display.shape[2];
         var image = display.to_type(ScalarType.Float32).cpu().expand(3, -1, -1);
+        MapNormalization.ThrowIfNotFinite(image);
+        var (low, high) = (image.min().item<float>(), image.max().item<float>());
+        if (low < -1e-3f || high > 1.001f)
+        {
+            throw LumenException.Usage($"The display image has values from {low:G3} to {high:G3}, outside [0, 1]; pass LoadedImages.Display (before mean/std), not the normalized model input.");
+        }
+
         var normalized = normalization.Normalize(As2d(map2d, nameof(map2d)));
         if (normalized.shape[0] != height || normalized.shape[1] != width)
         {
@@ -71,6 +80,84 @@ public static class HeatmapRenderer
         var heat = colormap.Apply(normalized).permute(2, 0, 1).to_type(ScalarType.Float32).div(255f);
         var blended = image.mul(1 - alpha).add(heat.mul(alpha));
         return RgbImage.FromTensor(blended);
+    }
+
+    /// <summary>
+    /// Draws a horizontal colour bar, low values on the left, for a legend next to heatmaps.
+    /// </summary>
+    /// <param name="colormap">The colours.</param>
+    /// <param name="width">Width in pixels.</param>
+    /// <param name="height">Height in pixels.</param>
+    /// <exception cref="LumenException">The size is not positive (kind Usage).</exception>
+    public static RgbImage RenderColorbar(Colormap colormap, int width = 256, int height = 16)
+    {
+        ArgumentNullException.ThrowIfNull(colormap);
+        if (width <= 0 || height <= 0)
+        {
+            throw LumenException.Usage($"A colour bar needs a positive size, not {width}x{height}.");
+        }
+
+        var pixels = new byte[width * height * 3];
+        for (var x = 0; x < width; x++)
+        {
+            var (r, g, b) = colormap.Map(width == 1 ? 0.5f : x / (float)(width - 1));
+            for (var y = 0; y < height; y++)
+            {
+                var o = (y * width + x) * 3;
+                (pixels[o], pixels[o + 1], pixels[o + 2]) = (r, g, b);
+            }
+        }
+
+        return new RgbImage(width, height, pixels);
+    }
+
+    /// <summary>
+    /// Colours one map per image of a batch: <paramref name="maps"/> is [N, h, w], [N, 1, h, w] or [N, C, h, w]
+    /// (several channels are reduced with <paramref name="reduction"/>; a single channel is used as it is). Each map
+    /// is normalized on its own.
+    /// </summary>
+    /// <exception cref="LumenException">Shapes are wrong (kind Usage) or a map holds NaN or infinity (kind InputData).</exception>
+    public static IReadOnlyList<RgbImage> RenderBatch(
+        Tensor maps, Colormap colormap, MapNormalization normalization, ChannelReduction reduction = ChannelReduction.Sum)
+    {
+        ArgumentNullException.ThrowIfNull(maps);
+        using var scope = torch.NewDisposeScope();
+        var batch = MapsPerImage(maps, reduction);
+        return [.. Enumerable.Range(0, (int)batch.shape[0]).Select(i => Render(batch[i], colormap, normalization))];
+    }
+
+    /// <summary>
+    /// Blends one map over each image of a batch, as <see cref="Overlay"/> does for one image.
+    /// <paramref name="displays"/> is [N, 3, H, W] in [0, 1] (such as <see cref="LoadedImages.Display"/>);
+    /// <paramref name="maps"/> is [N, h, w], [N, 1, h, w] or [N, C, h, w] (several channels are reduced with
+    /// <paramref name="reduction"/>). Each map is normalized on its own.
+    /// </summary>
+    /// <exception cref="LumenException">Shapes, counts or alpha are wrong (kind Usage), or a map holds NaN or infinity (kind InputData).</exception>
+    public static IReadOnlyList<RgbImage> OverlayBatch(
+        Tensor displays,
+        Tensor maps,
+        Colormap colormap,
+        MapNormalization normalization,
+        float alpha = 0.5f,
+        Upsampling upsampling = Upsampling.Bilinear,
+        ChannelReduction reduction = ChannelReduction.Sum)
+    {
+        ArgumentNullException.ThrowIfNull(displays);
+        ArgumentNullException.ThrowIfNull(maps);
+        if (displays.dim() != 4)
+        {
+            throw LumenException.Usage($"Display images must be a batch [N, 3, H, W], not [{string.Join(", ", displays.shape)}].");
+        }
+
+        using var scope = torch.NewDisposeScope();
+        var batch = MapsPerImage(maps, reduction);
+        if (batch.shape[0] != displays.shape[0])
+        {
+            throw LumenException.Usage($"There are {displays.shape[0]} images but {batch.shape[0]} maps; give one map per image.");
+        }
+
+        return [.. Enumerable.Range(0, (int)batch.shape[0])
+            .Select(i => Overlay(displays[i], batch[i], colormap, normalization, alpha, upsampling))];
     }
 
     /// <summary>
@@ -96,6 +183,18 @@ public static class HeatmapRenderer
             _ => throw LumenException.Usage($"An attribution to reduce must be [C, H, W], [1, C, H, W] or [H, W], not [{string.Join(", ", attribution.shape)}]."),
         };
         return result.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Turns [N, h, w], [N, 1, h, w] or [N, C, h, w] into [N, h, w].</summary>
+    private static Tensor MapsPerImage(Tensor maps, ChannelReduction reduction)
+    {
+        return maps.dim() switch
+        {
+            3 => maps,
+            4 when maps.shape[1] == 1 => maps.squeeze(1),
+            4 => torch.stack(Enumerable.Range(0, (int)maps.shape[0]).Select(i => ReduceChannels(maps[i], reduction))),
+            _ => throw LumenException.Usage($"Maps for a batch must be [N, h, w], [N, 1, h, w] or [N, C, h, w], not [{string.Join(", ", maps.shape)}]."),
+        };
     }
 
     private static Tensor As2d(Tensor map, string name)

@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
-using System.Runtime.InteropServices;
 using static TorchSharp.torch;
 
 namespace Lumen.Imaging;
@@ -17,6 +16,7 @@ namespace Lumen.Imaging;
 public static class IdxFile
 {
     private const int MaxDimensions = 32;
+    private const long MaxDeflateRatio = 1100;
 
     /// <summary>Reads an IDX file into a new CPU tensor with the file's dimensions and element type.</summary>
     /// <param name="path">The IDX file, optionally gzip-compressed.</param>
@@ -35,9 +35,10 @@ public static class IdxFile
             using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
             var gzipped = IsGzip(file);
             uint? gzipSize = gzipped ? GzipTrailerSize(file) : null;
+            var compressedLength = file.Length;
             file.Position = 0;
             using Stream stream = gzipped ? new GZipStream(file, CompressionMode.Decompress) : file;
-            return Read(stream, path, gzipped ? null : file.Length, gzipSize);
+            return Read(stream, path, gzipped ? null : file.Length, gzipSize, compressedLength);
         }
         catch (InvalidDataException e)
         {
@@ -53,7 +54,7 @@ public static class IdxFile
         }
     }
 
-    private static Tensor Read(Stream stream, string path, long? plainLength, uint? gzipSize)
+    private static Tensor Read(Stream stream, string path, long? plainLength, uint? gzipSize, long compressedLength)
     {
         Span<byte> magic = stackalloc byte[4];
         if (stream.ReadAtLeast(magic, 4, throwOnEndOfStream: false) < 4)
@@ -111,6 +112,13 @@ public static class IdxFile
             throw Malformed(path, $"its dimensions {dims} need {headerSize + dataSize} bytes but the file has {length} (truncated or corrupted)");
         }
 
+        // Deflate cannot expand data by more than about 1032:1, so a header claiming more is a lie (or a bomb),
+        // caught before the tensor is allocated.
+        if (gzipSize is not null && (headerSize + dataSize) / MaxDeflateRatio > compressedLength)
+        {
+            throw Malformed(path, $"its dimensions {dims} need {headerSize + dataSize} bytes, more than {compressedLength} compressed bytes can hold");
+        }
+
         if (gzipSize is uint size && size != (uint)(headerSize + dataSize))
         {
             throw Malformed(path, $"its dimensions {dims} need {headerSize + dataSize} bytes but the gzip data holds {size} (mod 2^32) bytes");
@@ -132,28 +140,12 @@ public static class IdxFile
             throw Malformed(path, $"it has bytes after the {dims} elements its header declares");
         }
 
-        if (itemSize > 1 && BitConverter.IsLittleEndian)
+        if (itemSize > 1 && BitConverter.IsLittleEndian && tensor.numel() > 0)
         {
-            SwapToLittleEndian(tensor.bytes, itemSize);
+            TensorBytes.ReverseEndianness(tensor.bytes, itemSize);
         }
 
         return tensor;
-    }
-
-    private static void SwapToLittleEndian(Span<byte> data, int itemSize)
-    {
-        switch (itemSize)
-        {
-            case 2:
-                BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<byte, short>(data), MemoryMarshal.Cast<byte, short>(data));
-                break;
-            case 4:
-                BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<byte, int>(data), MemoryMarshal.Cast<byte, int>(data));
-                break;
-            case 8:
-                BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<byte, long>(data), MemoryMarshal.Cast<byte, long>(data));
-                break;
-        }
     }
 
     private static bool IsGzip(FileStream file)

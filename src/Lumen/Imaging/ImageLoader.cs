@@ -6,6 +6,10 @@ namespace Lumen.Imaging;
 /// <summary>Loads image files into a model-ready batch plus display copies, the way torchvision's eval transforms do.</summary>
 public static class ImageLoader
 {
+    /// <summary>Loads one image file as a batch of one; see <see cref="Load(IReadOnlyList{string}, ImagePreprocessing)"/>.</summary>
+    /// <exception cref="LumenException">The file is missing, not an image, truncated or too large (kind InputData).</exception>
+    public static LoadedImages Load(string path, ImagePreprocessing preprocessing) => Load([path], preprocessing);
+
     /// <summary>
     /// Decodes, orients, resizes, crops and normalizes each file, and stacks them into one batch.
     /// </summary>
@@ -49,7 +53,7 @@ public static class ImageLoader
         if (p.ColorMode == ColorMode.Grey)
         {
             var weights = torch.tensor(new[] { 0.299f, 0.587f, 0.114f }).view(3, 1, 1);
-            rgb = (rgb * weights).sum(0, keepdim: true).round();
+            rgb = (rgb * weights).sum([0L], keepdim: true).round();
         }
 
         if (p.Resize is int shorter)

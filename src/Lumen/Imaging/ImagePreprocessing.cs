@@ -44,6 +44,18 @@ public sealed record ImagePreprocessing
     public static ImagePreprocessing None { get; } = new();
 
     /// <summary>
+    /// One grey channel with values in [0, 1], no mean/std; with <paramref name="size"/>, resized so the shorter
+    /// side is <paramref name="size"/> and centre-cropped to a square (Fashion-MNIST models: <c>Grey(28)</c>).
+    /// </summary>
+    /// <param name="size">Square output size, or null to keep the file's size.</param>
+    public static ImagePreprocessing Grey(int? size = null) => new()
+    {
+        ColorMode = ColorMode.Grey,
+        Resize = size,
+        CenterCrop = size is int s ? new CropSize(s, s) : null,
+    };
+
+    /// <summary>
     /// The standard ImageNet evaluation transform: resize the shorter side to <c>size * 256 / 224</c> (256 for 224),
     /// centre-crop <paramref name="size"/>, scale to [0, 1], normalize with mean (0.485, 0.456, 0.406) and
     /// std (0.229, 0.224, 0.225).

@@ -100,7 +100,8 @@ public sealed class MapNormalization
         }
 
         using var scope = torch.NewDisposeScope();
-        var x = map.to_type(ScalarType.Float32);
+        using var noGrad = torch.no_grad();
+        var x = map.to_type(ScalarType.Float32).cpu();
         ThrowIfNotFinite(x);
         if (AbsoluteValue)
         {

@@ -10,9 +10,10 @@ namespace Lumen.Imaging;
 /// between Lumen and Python unchanged.
 /// </summary>
 /// <remarks>
-/// Readable dtypes: float32 (<c>&lt;f4</c>), float64 (<c>&lt;f8</c>), uint8 (<c>|u1</c>), int64 (<c>&lt;i8</c>),
-/// int32 (<c>&lt;i4</c>) and bool (<c>|b1</c>), little-endian and in C order. Writable: float32, float64, uint8,
-/// int64, int32 and bool.
+/// Dtypes read and written: float32 (<c>&lt;f4</c>), float64 (<c>&lt;f8</c>), float16 (<c>&lt;f2</c>),
+/// uint8 (<c>|u1</c>), int8 (<c>|i1</c>), int16 (<c>&lt;i2</c>), int32 (<c>&lt;i4</c>), int64 (<c>&lt;i8</c>) and
+/// bool (<c>|b1</c>). Big-endian files (<c>&gt;f4</c> and so on) are read and converted. Only C order is
+/// supported; files are always written little-endian in C order.
 /// </remarks>
 public static class NpyFile
 {
@@ -58,7 +59,7 @@ public static class NpyFile
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         ArgumentNullException.ThrowIfNull(tensor);
         var descr = DescrOf(tensor.dtype)
-            ?? throw LumenException.Usage($"Cannot write '{path}': dtype {tensor.dtype} has no .npy mapping here; convert the tensor to float32, float64, uint8, int32, int64 or bool first.");
+            ?? throw LumenException.Usage($"Cannot write '{path}': dtype {tensor.dtype} has no .npy mapping here; convert the tensor to float16/32/64, uint8, int8/16/32/64 or bool first.");
 
         var header = new NpyHeader(descr, false, tensor.shape).Format();
         // Pad with spaces and a newline so that data starts at a multiple of 64 bytes, as NumPy does.
@@ -135,8 +136,8 @@ public static class NpyFile
             throw Malformed(path, "fortran_order is True (column-major data); save it from NumPy in C order with np.save(path, np.ascontiguousarray(a))");
         }
 
-        var (dtype, itemSize) = DtypeOf(header.Descr)
-            ?? throw Malformed(path, $"dtype '{header.Descr}' is not supported; use float32, float64, uint8, int32, int64 or bool in little-endian order");
+        var (dtype, itemSize, bigEndian) = DtypeOf(header.Descr)
+            ?? throw Malformed(path, $"dtype '{header.Descr}' is not supported; use float16/32/64, uint8, int8/16/32/64 or bool");
 
         long count = 1;
         try
@@ -161,7 +162,13 @@ public static class NpyFile
 
         try
         {
-            return TensorBytes.Read(stream, header.Shape, dtype);
+            var tensor = TensorBytes.Read(stream, header.Shape, dtype);
+            if (bigEndian != !BitConverter.IsLittleEndian && itemSize > 1 && tensor.numel() > 0)
+            {
+                TensorBytes.ReverseEndianness(tensor.bytes, itemSize);
+            }
+
+            return tensor;
         }
         catch (EndOfStreamException e)
         {
@@ -169,40 +176,45 @@ public static class NpyFile
         }
     }
 
-    private static (ScalarType Dtype, int ItemSize)? DtypeOf(string descr)
+    private static (ScalarType Dtype, int ItemSize, bool BigEndian)? DtypeOf(string descr)
     {
-        if (descr.Length == 3 && descr[0] is '|' or '<' or '>' or '=' && descr[2] == '1')
-        {
-            return descr[1] switch
-            {
-                'u' => (ScalarType.Byte, 1),
-                'b' => (ScalarType.Bool, 1),
-                _ => null,
-            };
-        }
-
-        if (!BitConverter.IsLittleEndian || descr.Length < 3 || descr[0] is not ('<' or '='))
+        if (descr.Length < 3 || descr[0] is not ('<' or '>' or '|' or '='))
         {
             return null;
         }
 
-        return descr[1..] switch
+        var (dtype, size) = descr[1..] switch
         {
+            "f2" => (ScalarType.Float16, 2),
             "f4" => (ScalarType.Float32, 4),
             "f8" => (ScalarType.Float64, 8),
-            "i8" => (ScalarType.Int64, 8),
+            "u1" => (ScalarType.Byte, 1),
+            "i1" => (ScalarType.Int8, 1),
+            "i2" => (ScalarType.Int16, 2),
             "i4" => (ScalarType.Int32, 4),
-            _ => null,
+            "i8" => (ScalarType.Int64, 8),
+            "b1" => (ScalarType.Bool, 1),
+            _ => ((ScalarType)(-1), 0),
         };
+        if (size == 0 || (size > 1 && descr[0] == '|'))
+        {
+            return null;
+        }
+
+        var bigEndian = descr[0] == '>' || (descr[0] == '=' && !BitConverter.IsLittleEndian);
+        return (dtype, size, bigEndian);
     }
 
     private static string? DescrOf(ScalarType dtype) => dtype switch
     {
+        ScalarType.Float16 => "<f2",
         ScalarType.Float32 => "<f4",
         ScalarType.Float64 => "<f8",
         ScalarType.Byte => "|u1",
-        ScalarType.Int64 => "<i8",
+        ScalarType.Int8 => "|i1",
+        ScalarType.Int16 => "<i2",
         ScalarType.Int32 => "<i4",
+        ScalarType.Int64 => "<i8",
         ScalarType.Bool => "|b1",
         _ => null,
     };

@@ -70,6 +70,7 @@ public sealed class RgbImage
     {
         ArgumentNullException.ThrowIfNull(image);
         using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
         var chw = image.dim() == 2 ? image.unsqueeze(0) : image;
         if (chw.dim() != 3 || (chw.shape[0] != 3 && chw.shape[0] != 1) || chw.shape[1] == 0 || chw.shape[2] == 0)
         {

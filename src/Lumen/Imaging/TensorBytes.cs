@@ -1,3 +1,5 @@
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -27,6 +29,25 @@ internal static class TensorBytes
         }
     }
 
+    /// <summary>Reverses the byte order of every <paramref name="itemSize"/>-byte element in place.</summary>
+    public static void ReverseEndianness(Span<byte> data, int itemSize)
+    {
+        switch (itemSize)
+        {
+            case 2:
+                BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<byte, short>(data), MemoryMarshal.Cast<byte, short>(data));
+                break;
+            case 4:
+                BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<byte, int>(data), MemoryMarshal.Cast<byte, int>(data));
+                break;
+            case 8:
+                BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<byte, long>(data), MemoryMarshal.Cast<byte, long>(data));
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(itemSize), itemSize, "Element size must be 2, 4 or 8 bytes.");
+        }
+    }
+
     /// <summary>Writes the elements of <paramref name="tensor"/> in C order as raw native-endian bytes.</summary>
     public static void Write(Stream stream, Tensor tensor)
     {
@@ -36,7 +57,8 @@ internal static class TensorBytes
         }
 
         using var scope = torch.NewDisposeScope();
-        var cpu = tensor.device_type == DeviceType.CPU ? tensor : tensor.cpu();
+        using var noGrad = torch.no_grad();
+        var cpu = (tensor.device_type == DeviceType.CPU ? tensor : tensor.cpu()).detach();
         var contiguous = cpu.is_contiguous() ? cpu : cpu.contiguous();
         stream.Write(contiguous.bytes);
     }

@@ -118,6 +118,16 @@ public class IdxFileTests
     }
 
     [Fact]
+    public void GzipHeaderClaimingMoreThanDeflateCanHoldIsRejectedBeforeAllocating()
+    {
+        using var folder = new TempFolder();
+        File.WriteAllBytes(folder.File("bomb.gz"), Gzip(MakeIdx(0x0E, [1_000_000, 1_000_000], new byte[16])));
+        var e = Assert.Throws<LumenException>(() => IdxFile.Read(folder.File("bomb.gz")));
+        Assert.Equal(ErrorKind.InputData, e.Kind);
+        Assert.Contains("compressed bytes", e.Message);
+    }
+
+    [Fact]
     public void CorruptGzipIsAnInputError()
     {
         using var folder = new TempFolder();

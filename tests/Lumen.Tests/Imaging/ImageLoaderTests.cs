@@ -93,6 +93,20 @@ public class ImageLoaderTests
     }
 
     [Fact]
+    public void DownscalingIsAntialiased()
+    {
+        // Thin bright columns exactly where plain bilinear would sample (3, 4, 11, 12 of 16): without antialiasing
+        // the 2x2 result would be white; an antialiased filter averages them with their dark neighbours.
+        using var folder = new TempFolder();
+        var path = folder.File("stripes.png");
+        TestImages.Write(path, 16, 16, (x, _) => x is 3 or 4 or 11 or 12 ? SKColors.White : SKColors.Black, SKEncodedImageFormat.Png);
+        using var images = ImageLoader.Load([path], ImagePreprocessing.None with { Resize = 2 });
+        Assert.Equal(new long[] { 1, 3, 2, 2 }, images.Input.shape);
+        var value = images.Input[0, 0, 0, 0].item<float>();
+        Assert.InRange(value, 0.1f, 0.6f);
+    }
+
+    [Fact]
     public void ImageNetPresetNormalizesWithMeanAndStd()
     {
         using var folder = new TempFolder();
@@ -107,6 +121,19 @@ public class ImageLoaderTests
         var expected = new[] { (128 / 255.0 - 0.485) / 0.229, (64 / 255.0 - 0.456) / 0.224, (255 / 255.0 - 0.406) / 0.225 };
         AssertPixel(images.Input, 100, 100, expected, 1e-5);
         AssertPixel(images.Display, 100, 100, [128 / 255.0, 64 / 255.0, 1], 1e-6);
+    }
+
+    [Fact]
+    public void GreyPresetGivesFashionMnistShapedInput()
+    {
+        using var folder = new TempFolder();
+        var path = folder.File("photo.jpg");
+        TestImages.Write(path, 90, 60, (x, _) => new SKColor((byte)(x * 2), 100, 50), SKEncodedImageFormat.Jpeg, 90);
+        using var images = ImageLoader.Load(path, ImagePreprocessing.Grey(28));
+        Assert.Equal(new long[] { 1, 1, 28, 28 }, images.Input.shape);
+        Assert.Equal(new long[] { 1, 3, 28, 28 }, images.Display.shape);
+        Assert.InRange(images.Input.min().item<float>(), 0f, 1f);
+        Assert.InRange(images.Input.max().item<float>(), 0f, 1f);
     }
 
     [Fact]

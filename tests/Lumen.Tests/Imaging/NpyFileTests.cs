@@ -34,6 +34,7 @@ public class NpyFileTests
     public static TheoryData<ScalarType> WritableTypes => new()
     {
         ScalarType.Float32, ScalarType.Float64, ScalarType.Byte, ScalarType.Int64, ScalarType.Int32, ScalarType.Bool,
+        ScalarType.Float16, ScalarType.Int8, ScalarType.Int16,
     };
 
     [Theory]
@@ -50,6 +51,23 @@ public class NpyFileTests
         Assert.Equal(original.shape, back.shape);
         Assert.True(original.eq(back).all().item<bool>());
         Assert.Equal(0, (new FileInfo(path).Length - 24 * back.element_size()) % 64);
+    }
+
+    [Fact]
+    public void WritesNonContiguousAndGradientTrackingTensorsInCOrder()
+    {
+        using var folder = new TempFolder();
+        using var scope = torch.NewDisposeScope();
+        var matrix = torch.arange(0, 6, ScalarType.Float32).reshape(2, 3);
+        var transposed = matrix.t();
+        NpyFile.Write(folder.File("t.npy"), transposed);
+        var back = NpyFile.Read(folder.File("t.npy"));
+        Assert.Equal(new long[] { 3, 2 }, back.shape);
+        Assert.Equal(new[] { 0f, 3f, 1f, 4f, 2f, 5f }, back.data<float>().ToArray());
+
+        var tracked = torch.ones(2, 2, requires_grad: true);
+        NpyFile.Write(folder.File("g.npy"), tracked);
+        Assert.Equal(4f, NpyFile.Read(folder.File("g.npy")).sum().item<float>());
     }
 
     [Fact]
@@ -119,6 +137,34 @@ public class NpyFileTests
     }
 
     [Fact]
+    public void ReadsBigEndianData()
+    {
+        using var folder = new TempFolder();
+        var header = "{'descr': '>f8', 'fortran_order': False, 'shape': (2,), }".PadRight(117) + "\n";
+        var bytes = new List<byte> { 0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y', 1, 0 };
+        bytes.AddRange(BitConverter.GetBytes((ushort)header.Length));
+        bytes.AddRange(Encoding.ASCII.GetBytes(header));
+        var data = new byte[16];
+        System.Buffers.Binary.BinaryPrimitives.WriteDoubleBigEndian(data, 1.25);
+        System.Buffers.Binary.BinaryPrimitives.WriteDoubleBigEndian(data.AsSpan(8), -3e10);
+        bytes.AddRange(data);
+        File.WriteAllBytes(folder.File("be.npy"), [.. bytes]);
+        using var t = NpyFile.Read(folder.File("be.npy"));
+        Assert.Equal(new[] { 1.25, -3e10 }, t.data<double>().ToArray());
+    }
+
+    [Fact]
+    public void WritingOverAFolderIsAUsageErrorAndLeavesNoTemporaryFile()
+    {
+        using var folder = new TempFolder();
+        Directory.CreateDirectory(folder.File("taken.npy"));
+        using var x = torch.ones(2);
+        var e = Assert.Throws<LumenException>(() => NpyFile.Write(folder.File("taken.npy"), x));
+        Assert.Equal(ErrorKind.Usage, e.Kind);
+        Assert.Empty(Directory.GetFiles(folder.Path));
+    }
+
+    [Fact]
     public void TruncatedFileIsAnInputError()
     {
         using var folder = new TempFolder();
@@ -172,8 +218,8 @@ public class NpyFileTests
     public void UnsupportedWriteDtypeIsAUsageError()
     {
         using var folder = new TempFolder();
-        using var half = torch.zeros(2, dtype: ScalarType.Float16);
-        var e = Assert.Throws<LumenException>(() => NpyFile.Write(folder.File("h.npy"), half));
+        using var complex = torch.zeros(2, dtype: ScalarType.ComplexFloat32);
+        var e = Assert.Throws<LumenException>(() => NpyFile.Write(folder.File("h.npy"), complex));
         Assert.Equal(ErrorKind.Usage, e.Kind);
         Assert.Empty(Directory.GetFiles(folder.Path));
     }
