@@ -11,6 +11,8 @@ internal static class Fixtures
 
     public static string FmnistInputs => Reference("inputs", "fmnist_cnn_inputs_0_3.npy");
 
+    public static string FeatureMask => Reference("inputs", "fmnist_cnn_feature_mask_7x7.npy");
+
     public static string FmnistLogits => Reference("inputs", "fmnist_cnn_logits_0_3.npy");
 
     public static string Attribution(string id) => Reference("attributions", id + ".npy");

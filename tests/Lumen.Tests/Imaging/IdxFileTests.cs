@@ -39,7 +39,7 @@ public class IdxFileTests
     [InlineData(true)]
     public void ReadsUint8ImagesPlainAndGzipped(bool gzipped)
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         var pixels = Enumerable.Range(0, 2 * 3 * 4).Select(i => (byte)(i * 10)).ToArray();
         var file = MakeIdx(0x08, [2, 3, 4], pixels);
         // The name says nothing about compression: detection is by the gzip magic bytes.
@@ -56,7 +56,7 @@ public class IdxFileTests
     [Fact]
     public void ReadsBigEndianMultiByteTypes()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         var ints = new byte[8];
         BinaryPrimitives.WriteInt32BigEndian(ints, 123456);
         BinaryPrimitives.WriteInt32BigEndian(ints.AsSpan(4), -7);
@@ -98,7 +98,7 @@ public class IdxFileTests
     [InlineData("dims", false, "dimensions")]
     public void MalformedFilesAreInputErrors(string kind, bool gzipped, string expected)
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         var good = MakeIdx(0x08, [2, 2], [1, 2, 3, 4]);
         byte[] file = kind switch
         {
@@ -120,7 +120,7 @@ public class IdxFileTests
     [Fact]
     public void GzipHeaderClaimingMoreThanDeflateCanHoldIsRejectedBeforeAllocating()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         File.WriteAllBytes(folder.File("bomb.gz"), Gzip(MakeIdx(0x0E, [1_000_000, 1_000_000], new byte[16])));
         var e = Assert.Throws<LumenException>(() => IdxFile.Read(folder.File("bomb.gz")));
         Assert.Equal(ErrorKind.InputData, e.Kind);
@@ -130,7 +130,7 @@ public class IdxFileTests
     [Fact]
     public void CorruptGzipIsAnInputError()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         var gz = Gzip(MakeIdx(0x08, [100], new byte[100]));
         gz[12] ^= 0xFF;
         gz[13] ^= 0xFF;

@@ -20,7 +20,7 @@ public class ImageLoaderTests
     [InlineData(SKEncodedImageFormat.Webp, 0.06)]
     public void LoadsEachFormatAsRgbInUnitRange(SKEncodedImageFormat format, double tolerance)
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         var path = folder.File("two-colours." + format.ToString().ToLowerInvariant());
         TestImages.Write(path, 32, 16, (x, y) => LeftRedRightBlue(x, y, 32), format);
 
@@ -36,7 +36,7 @@ public class ImageLoaderTests
     [Fact]
     public void LoadsTheFirstFrameOfAGif()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         File.WriteAllBytes(folder.File("red.gif"), TestImages.RedPixelGif);
         using var images = ImageLoader.Load([folder.File("red.gif")], ImagePreprocessing.None);
         Assert.Equal(new long[] { 1, 3, 1, 1 }, images.Input.shape);
@@ -46,7 +46,7 @@ public class ImageLoaderTests
     [Fact]
     public void GreyModeUsesLuminanceAndDisplayRepeatsIt()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         var path = folder.File("red.png");
         TestImages.Write(path, 4, 4, (_, _) => Red, SKEncodedImageFormat.Png);
         using var images = ImageLoader.Load([path], ImagePreprocessing.None with { ColorMode = ColorMode.Grey });
@@ -60,7 +60,7 @@ public class ImageLoaderTests
     [Fact]
     public void GreyFilesBecomeThreeEqualChannelsInRgbMode()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         var path = folder.File("grey.png");
         TestImages.WriteGreyPng(path, 5, 3, (x, _) => (byte)(x * 50));
         using var images = ImageLoader.Load([path], ImagePreprocessing.None);
@@ -71,7 +71,7 @@ public class ImageLoaderTests
     [Fact]
     public void ResizesTheShorterSideThenCropsTheCentre()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         var path = folder.File("wide.png");
         TestImages.Write(path, 40, 20, (x, y) => LeftRedRightBlue(x, y, 40), SKEncodedImageFormat.Png);
 
@@ -97,7 +97,7 @@ public class ImageLoaderTests
     {
         // Thin bright columns exactly where plain bilinear would sample (3, 4, 11, 12 of 16): without antialiasing
         // the 2x2 result would be white; an antialiased filter averages them with their dark neighbours.
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         var path = folder.File("stripes.png");
         TestImages.Write(path, 16, 16, (x, _) => x is 3 or 4 or 11 or 12 ? SKColors.White : SKColors.Black, SKEncodedImageFormat.Png);
         using var images = ImageLoader.Load([path], ImagePreprocessing.None with { Resize = 2 });
@@ -109,7 +109,7 @@ public class ImageLoaderTests
     [Fact]
     public void ImageNetPresetNormalizesWithMeanAndStd()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         var path = folder.File("solid.jpg");
         TestImages.Write(path, 300, 260, (_, _) => new SKColor(128, 64, 255), SKEncodedImageFormat.Png);
         var preset = ImagePreprocessing.ImageNet();
@@ -126,7 +126,7 @@ public class ImageLoaderTests
     [Fact]
     public void GreyPresetGivesFashionMnistShapedInput()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         var path = folder.File("photo.jpg");
         TestImages.Write(path, 90, 60, (x, _) => new SKColor((byte)(x * 2), 100, 50), SKEncodedImageFormat.Jpeg, 90);
         using var images = ImageLoader.Load(path, ImagePreprocessing.Grey(28));
@@ -139,7 +139,7 @@ public class ImageLoaderTests
     [Fact]
     public void CustomScaleAndSingleMeanApplyToEveryChannel()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         var path = folder.File("solid.png");
         TestImages.Write(path, 2, 2, (_, _) => new SKColor(10, 20, 30), SKEncodedImageFormat.Png);
         var p = new ImagePreprocessing { Scale = 1, Mean = [10], Std = [2] };
@@ -150,7 +150,7 @@ public class ImageLoaderTests
     [Fact]
     public void StacksSeveralImagesInOrder()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         TestImages.Write(folder.File("a.png"), 4, 4, (_, _) => Red, SKEncodedImageFormat.Png);
         TestImages.Write(folder.File("b.png"), 4, 4, (_, _) => Blue, SKEncodedImageFormat.Png);
         using var images = ImageLoader.Load([folder.File("a.png"), folder.File("b.png")], ImagePreprocessing.None);
@@ -163,7 +163,7 @@ public class ImageLoaderTests
     [Fact]
     public void AppliesExifOrientation()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         var plain = folder.File("plain.jpg");
         TestImages.Write(plain, 16, 8, (x, y) => LeftRedRightBlue(x, y, 16), SKEncodedImageFormat.Jpeg);
         var rotated = folder.File("rotated.jpg");
@@ -178,7 +178,7 @@ public class ImageLoaderTests
     [Fact]
     public void DifferentSizesWithoutResizeAreAnErrorAskingForASize()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         TestImages.Write(folder.File("a.png"), 4, 4, (_, _) => Red, SKEncodedImageFormat.Png);
         TestImages.Write(folder.File("b.png"), 5, 4, (_, _) => Red, SKEncodedImageFormat.Png);
         var e = Assert.Throws<LumenException>(() => ImageLoader.Load([folder.File("a.png"), folder.File("b.png")], ImagePreprocessing.None));
@@ -190,7 +190,7 @@ public class ImageLoaderTests
     [Fact]
     public void TruncatedImageIsAnInputError()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         var path = folder.File("cut.png");
         TestImages.Write(path, 64, 64, (x, y) => new SKColor((byte)(x * 4), (byte)(y * 4), (byte)(x ^ y)), SKEncodedImageFormat.Png);
         var bytes = File.ReadAllBytes(path);
@@ -203,7 +203,7 @@ public class ImageLoaderTests
     [Fact]
     public void TextFileNamedPngIsAnInputError()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         var path = folder.File("notes.png");
         File.WriteAllText(path, "this is not an image\n");
         var e = Assert.Throws<LumenException>(() => ImageLoader.Load([path], ImagePreprocessing.None));
@@ -214,7 +214,7 @@ public class ImageLoaderTests
     [Fact]
     public void MissingAndEmptyFilesAreInputErrors()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         var missing = Assert.Throws<LumenException>(() => ImageLoader.Load([folder.File("nope.png")], ImagePreprocessing.None));
         Assert.Equal(ErrorKind.InputData, missing.Kind);
         Assert.Contains("nope.png", missing.Message);
@@ -227,7 +227,7 @@ public class ImageLoaderTests
     [Fact]
     public void HugeDimensionsAreRejectedFromTheHeaderBeforeDecoding()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         var path = folder.File("bomb.png");
         File.WriteAllBytes(path, TestImages.PngHeaderOnly(100_000, 100_000));
         var e = Assert.Throws<LumenException>(() => ImageLoader.Load([path], ImagePreprocessing.None));
@@ -243,7 +243,7 @@ public class ImageLoaderTests
     [Fact]
     public void CropLargerThanTheImageIsAnInputError()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         TestImages.Write(folder.File("small.png"), 8, 6, (_, _) => Red, SKEncodedImageFormat.Png);
         var e = Assert.Throws<LumenException>(() => ImageLoader.Load([folder.File("small.png")], ImagePreprocessing.None with { CenterCrop = 7 }));
         Assert.Equal(ErrorKind.InputData, e.Kind);
@@ -253,7 +253,7 @@ public class ImageLoaderTests
     [Fact]
     public void BadPreprocessingIsAUsageError()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         TestImages.Write(folder.File("a.png"), 4, 4, (_, _) => Red, SKEncodedImageFormat.Png);
         var greyWithRgbMean = ImagePreprocessing.ImageNet() with { ColorMode = ColorMode.Grey };
         var e = Assert.Throws<LumenException>(() => ImageLoader.Load([folder.File("a.png")], greyWithRgbMean));

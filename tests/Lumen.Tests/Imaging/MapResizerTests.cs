@@ -65,8 +65,8 @@ public class MapResizerReferenceTests
     {
         // pytorch-grad-cam 1.5.5: ReLU, min/max, bilinear 7x7 -> 28x28 (OpenCV INTER_LINEAR), ReLU, min/max again.
         using var scope = torch.NewDisposeScope();
-        var raw = NpyFile.Read(Fixtures.Imaging("gradcam_gradcam__raw.npy"));
-        var expected = NpyFile.Read(Fixtures.Imaging("gradcam_gradcam.npy"));
+        var raw = NpyFile.Read(Fixtures.Attribution("gradcam_gradcam__raw"));
+        var expected = NpyFile.Read(Fixtures.Attribution("gradcam_gradcam"));
         Assert.Equal(new long[] { 4, 7, 7 }, raw.shape);
 
         var small = Scale(torch.nn.functional.relu(raw));

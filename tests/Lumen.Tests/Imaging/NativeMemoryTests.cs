@@ -13,7 +13,7 @@ public class NativeMemoryTests
     [Fact]
     public void LoadingAndRenderingLeaveNoLiveTensors()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         var path = folder.File("a.png");
         TestImages.Write(path, 40, 30, (x, y) => new SKColor((byte)x, (byte)y, 99), SKEncodedImageFormat.Png);
         using var map = torch.rand(7, 7);

@@ -11,7 +11,7 @@ public class NpyFileTests
     [Fact]
     public void ReadsFloat32InputsWrittenByNumPy()
     {
-        using var x = NpyFile.Read(Fixtures.Imaging("fmnist_cnn_inputs_0_3.npy"));
+        using var x = NpyFile.Read(Fixtures.FmnistInputs);
         Assert.Equal(ScalarType.Float32, x.dtype);
         Assert.Equal(new long[] { 4, 1, 28, 28 }, x.shape);
         Assert.True(x.min().item<float>() >= 0f);
@@ -22,7 +22,7 @@ public class NpyFileTests
     [Fact]
     public void ReadsInt64FeatureMaskWrittenByNumPy()
     {
-        using var mask = NpyFile.Read(Fixtures.Imaging("fmnist_cnn_feature_mask_7x7.npy"));
+        using var mask = NpyFile.Read(Fixtures.FeatureMask);
         Assert.Equal(ScalarType.Int64, mask.dtype);
         Assert.Equal(new long[] { 1, 1, 28, 28 }, mask.shape);
         using var unique = mask.unique().Item1;
@@ -41,7 +41,7 @@ public class NpyFileTests
     [MemberData(nameof(WritableTypes))]
     public void RoundTripsEachDtype(ScalarType dtype)
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         using var scope = torch.NewDisposeScope();
         var original = (torch.arange(0, 24, ScalarType.Float64).reshape(2, 3, 4) * 0.75).to_type(dtype);
         var path = folder.File("a.npy");
@@ -56,7 +56,7 @@ public class NpyFileTests
     [Fact]
     public void WritesNonContiguousAndGradientTrackingTensorsInCOrder()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         using var scope = torch.NewDisposeScope();
         var matrix = torch.arange(0, 6, ScalarType.Float32).reshape(2, 3);
         var transposed = matrix.t();
@@ -73,7 +73,7 @@ public class NpyFileTests
     [Fact]
     public void RoundTripsZeroDimensionalAndEmptyArrays()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         using var scope = torch.NewDisposeScope();
         var scalar = torch.tensor(3.5f);
         NpyFile.Write(folder.File("s.npy"), scalar);
@@ -95,11 +95,11 @@ public class NpyFileTests
     [Fact]
     public void WritesTheHeaderNumPyWrites()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         using var x = torch.zeros(4, 1, 28, 28);
         NpyFile.Write(folder.File("x.npy"), x);
         var written = File.ReadAllBytes(folder.File("x.npy"));
-        var numpy = File.ReadAllBytes(Fixtures.Imaging("fmnist_cnn_inputs_0_3.npy"));
+        var numpy = File.ReadAllBytes(Fixtures.FmnistInputs);
         Assert.Equal(numpy.AsSpan(0, 128).ToArray(), written.AsSpan(0, 128).ToArray());
         Assert.Equal(numpy.Length, written.Length);
     }
@@ -107,7 +107,7 @@ public class NpyFileTests
     [Fact]
     public void WriteLeavesNoTemporaryFilesAndReplacesExisting()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         using var a = torch.ones(3);
         using var b = torch.zeros(5);
         NpyFile.Write(folder.File("x.npy"), a);
@@ -120,7 +120,7 @@ public class NpyFileTests
     [Fact]
     public void ReadsVersion2And3Headers()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         foreach (var major in new byte[] { 2, 3 })
         {
             var header = "{'descr': '<i4', 'fortran_order': False, 'shape': (2,), }".PadRight(52) + "\n";
@@ -139,7 +139,7 @@ public class NpyFileTests
     [Fact]
     public void ReadsBigEndianData()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         var header = "{'descr': '>f8', 'fortran_order': False, 'shape': (2,), }".PadRight(117) + "\n";
         var bytes = new List<byte> { 0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y', 1, 0 };
         bytes.AddRange(BitConverter.GetBytes((ushort)header.Length));
@@ -156,7 +156,7 @@ public class NpyFileTests
     [Fact]
     public void WritingOverAFolderIsAUsageErrorAndLeavesNoTemporaryFile()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         Directory.CreateDirectory(folder.File("taken.npy"));
         using var x = torch.ones(2);
         var e = Assert.Throws<LumenException>(() => NpyFile.Write(folder.File("taken.npy"), x));
@@ -167,8 +167,8 @@ public class NpyFileTests
     [Fact]
     public void TruncatedFileIsAnInputError()
     {
-        using var folder = new TempFolder();
-        var bytes = File.ReadAllBytes(Fixtures.Imaging("fmnist_cnn_inputs_0_3.npy"));
+        using var folder = new TempDirectory();
+        var bytes = File.ReadAllBytes(Fixtures.FmnistInputs);
         var path = folder.File("cut.npy");
         File.WriteAllBytes(path, bytes[..^100]);
         var e = Assert.Throws<LumenException>(() => NpyFile.Read(path));
@@ -187,7 +187,7 @@ public class NpyFileTests
     [InlineData("header-too-long", "header claims")]
     public void MalformedFilesAreInputErrorsNamingTheProblem(string kind, string expected)
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         var path = folder.File(kind + ".npy");
         File.WriteAllBytes(path, kind switch
         {
@@ -217,7 +217,7 @@ public class NpyFileTests
     [Fact]
     public void UnsupportedWriteDtypeIsAUsageError()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         using var complex = torch.zeros(2, dtype: ScalarType.ComplexFloat32);
         var e = Assert.Throws<LumenException>(() => NpyFile.Write(folder.File("h.npy"), complex));
         Assert.Equal(ErrorKind.Usage, e.Kind);

@@ -14,7 +14,7 @@ public class PhotoSampleTests
     [Fact]
     public void OverlaysACoarseMapOnAnImageNetSizedPhoto()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         var output = Environment.GetEnvironmentVariable("LUMEN_SAMPLE_DIR") is { Length: > 0 } keep ? keep : folder.Path;
         var photo = folder.File("synthetic-photo.jpg");
         // A sky-to-grass gradient with a red disc right of centre, 640x480.

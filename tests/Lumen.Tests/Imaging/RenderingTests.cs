@@ -122,7 +122,7 @@ public class RenderingTests
     [Fact]
     public void PngRoundTripKeepsEveryPixel()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         using var tensor = torch.rand(3, 5, 7, generator: new Generator(3));
         var image = RgbImage.FromTensor(tensor);
         var path = folder.File("out.png");

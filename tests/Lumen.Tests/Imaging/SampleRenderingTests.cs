@@ -13,11 +13,11 @@ public class SampleRenderingTests
     [Fact]
     public void RendersAMontageOfTheFixtureImagesWithHeatmaps()
     {
-        using var folder = new TempFolder();
+        using var folder = new TempDirectory();
         var output = Environment.GetEnvironmentVariable("LUMEN_SAMPLE_DIR") is { Length: > 0 } keep ? keep : folder.Path;
         using var scope = torch.NewDisposeScope();
-        var inputs = NpyFile.Read(Fixtures.Imaging("fmnist_cnn_inputs_0_3.npy"));
-        var mask = NpyFile.Read(Fixtures.Imaging("fmnist_cnn_feature_mask_7x7.npy"));
+        var inputs = NpyFile.Read(Fixtures.FmnistInputs);
+        var mask = NpyFile.Read(Fixtures.FeatureMask);
 
         var panels = new List<MontagePanel>();
         for (var i = 0; i < 4; i++)
