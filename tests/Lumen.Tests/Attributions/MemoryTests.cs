@@ -10,7 +10,11 @@ using Xunit.Abstractions;
 
 namespace Lumen.Tests.Attributions;
 
-/// <summary>Native tensor memory is freed as each attribution is disposed: a long loop does not grow the process.</summary>
+/// <summary>
+/// Native tensor memory is freed as each attribution is disposed: a long loop does not grow the process.
+/// Runs alone (no other test in parallel), since it measures the whole process's resident memory.
+/// </summary>
+[Collection(SerialCollection.Name)]
 public class MemoryTests
 {
     private readonly ITestOutputHelper output;
