@@ -28,12 +28,18 @@ public static class ModelCatalog
     public static ExplainableModel Load(string name, string? weightsPath = null, int? classes = null)
     {
         ModelDefinition definition = Find(name);
-        int classCount = classes ?? ClassCountFromWeights(definition, weightsPath) ?? definition.DefaultClasses;
+        using var scope = NewDisposeScope();
+        // Named tensors are read once: they give the class count and then the weights.
+        Dictionary<string, Tensor>? stored = weightsPath is not null && WeightLoader.DetectFormat(weightsPath) != WeightFormat.TorchSharp
+            ? WeightLoader.ReadStateDict(weightsPath)
+            : null;
+        int classCount = classes ?? ClassCountFrom(definition, stored) ?? definition.DefaultClasses;
         if (classCount <= 0) throw LumenException.Usage($"the class count must be positive, got {classCount}");
         nn.Module<Tensor, Tensor> module = definition.Create(classCount);
         try
         {
-            if (weightsPath is not null) WeightLoader.Load(module, weightsPath, definition.Name);
+            if (stored is not null) WeightLoader.CopyInto(module, stored, weightsPath!, definition.Name);
+            else if (weightsPath is not null) WeightLoader.Load(module, weightsPath, definition.Name);
         }
         catch
         {
@@ -44,11 +50,8 @@ public static class ModelCatalog
         return new ExplainableModel(module, definition.Name, definition.InputShape, labels, definition.Preprocessing);
     }
 
-    private static int? ClassCountFromWeights(ModelDefinition definition, string? weightsPath)
-    {
-        if (weightsPath is null || WeightLoader.DetectFormat(weightsPath) == WeightFormat.TorchSharp) return null;
-        using var scope = NewDisposeScope();
-        var tensors = WeightLoader.ReadStateDict(weightsPath);
-        return tensors.TryGetValue(definition.ClassifierWeightKey, out var weight) && weight.dim() == 2 ? (int)weight.shape[0] : null;
-    }
+    private static int? ClassCountFrom(ModelDefinition definition, Dictionary<string, Tensor>? stored) =>
+        stored is not null && stored.TryGetValue(definition.ClassifierWeightKey, out var weight) && weight.dim() == 2
+            ? (int)weight.shape[0]
+            : null;
 }

@@ -48,7 +48,16 @@ public static class WeightLoader
             return;
         }
         using var scope = torch.NewDisposeScope();
-        Dictionary<string, Tensor> stored = ReadStateDict(path, format);
+        CopyInto(module, ReadStateDict(path, format), path, modelName);
+    }
+
+    /// <summary>
+    /// Copies tensors read from <paramref name="path"/> (see <see cref="ReadStateDict(string)"/>) into
+    /// <paramref name="module"/>, after checking that every name and shape fits.
+    /// </summary>
+    public static void CopyInto(nn.Module module, IReadOnlyDictionary<string, Tensor> stored, string path, string modelName)
+    {
+        using var scope = torch.NewDisposeScope();
         Dictionary<string, Tensor> expected = module.state_dict();
         CheckFits(expected, stored, path, modelName);
         using var noGrad = torch.no_grad();
@@ -129,7 +138,7 @@ public static class WeightLoader
         return tensors.ToDictionary(pair => pair.Key[prefix.Length..], pair => pair.Value, StringComparer.Ordinal);
     }
 
-    private static void CheckFits(Dictionary<string, Tensor> expected, Dictionary<string, Tensor> stored, string path, string modelName)
+    private static void CheckFits(Dictionary<string, Tensor> expected, IReadOnlyDictionary<string, Tensor> stored, string path, string modelName)
     {
         // num_batches_tracked only counts training steps; it does not change an evaluation-mode forward pass.
         static bool Optional(string key) => key.EndsWith("num_batches_tracked", StringComparison.Ordinal);
