@@ -9,8 +9,19 @@ namespace Lumen.Attributions.Relevance;
 /// </summary>
 public sealed class Norm : ILrpRule
 {
+    /// <summary>Creates the rule.</summary>
+    /// <param name="epsilon">The stabiliser (Zennit's fixed 1e-6; smaller values only for conservation checks).</param>
+    public Norm(double epsilon = Stabilizer.DefaultEpsilon)
+    {
+        if (!(epsilon >= 0) || double.IsInfinity(epsilon)) throw LumenException.Usage($"epsilon must be a finite number >= 0, got {epsilon}");
+        Epsilon = epsilon;
+    }
+
+    /// <summary>The stabiliser ε.</summary>
+    public double Epsilon { get; }
+
     /// <inheritdoc />
-    public string Description => "norm";
+    public string Description => Epsilon == Stabilizer.DefaultEpsilon ? "norm" : FormattableString.Invariant($"norm({Epsilon:G3})");
 
     /// <inheritdoc />
     public IReadOnlyList<RuleTerm> Terms(Tensor input, LayerParameters parameters) =>
@@ -18,5 +29,5 @@ public sealed class Norm : ILrpRule
 
     /// <inheritdoc />
     public IReadOnlyList<Tensor?> Factors(IReadOnlyList<Tensor> outputs) =>
-        new Tensor?[] { Stabilizer.Stabilize(outputs[0]).reciprocal() };
+        new Tensor?[] { Stabilizer.Stabilize(outputs[0], Epsilon).reciprocal() };
 }

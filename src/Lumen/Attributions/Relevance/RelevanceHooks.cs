@@ -69,9 +69,9 @@ internal sealed class RelevanceHooks : IDisposable
     {
         var (name, rule) = plan[module];
         fired.Add(name);
-        if (rule is not Norm)
+        if (rule is not Norm norm)
             throw LumenException.Usage($"the residual addition '{name}' supports only the Norm rule (relevance split in proportion to each branch's contribution), not {rule?.Description}");
-        Tensor factor = Stabilizer.Stabilize(y.detach()).reciprocal();
+        Tensor factor = Stabilizer.Stabilize(y.detach(), norm.Epsilon).reciprocal();
         Tensor h = (Carried(a.detach(), a) + Carried(b.detach(), b)) * factor;
         return y.detach() + (h - h.detach());
     }
