@@ -11,7 +11,10 @@ namespace Lumen.Tests.Attributions;
 /// <summary>
 /// LRP on Lumen's TorchVision-compatible architectures at 64x64 (random weights, random BatchNorm statistics):
 /// residual additions, downsample shortcuts and BatchNorm merging in resnet18, BatchNorm and dropout in vgg16_bn.
+/// These build large models (vgg16_bn holds 138 M parameters), so they run alone, after the parallel tests, and do
+/// not disturb tests that measure the process's memory.
 /// </summary>
+[Collection(LargeModelCollection.Name)]
 public class LrpArchitectureTests
 {
     private readonly ITestOutputHelper output;
