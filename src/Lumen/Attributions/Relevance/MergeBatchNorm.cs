@@ -34,8 +34,10 @@ public sealed class MergeBatchNorm : ICanonizer
         using var scope = NewDisposeScope();
         using var noGrad = torch.no_grad();
         Tensor weight = layer.Weight!;
-        Tensor mean = norm.running_mean ?? torch.zeros(norm.num_features);
-        Tensor variance = norm.running_var ?? torch.ones(norm.num_features);
+        if (norm.running_mean is null || norm.running_var is null)
+            throw LumenException.Model("a BatchNorm without running statistics normalises each batch by itself and cannot be merged for LRP; create it with track_running_stats=true");
+        Tensor mean = norm.running_mean;
+        Tensor variance = norm.running_var;
         Tensor gamma = norm.weight?.detach() ?? torch.ones(norm.num_features);
         Tensor beta = norm.bias?.detach() ?? torch.zeros(norm.num_features);
         Tensor scale = gamma / (variance + norm.eps).sqrt();
