@@ -1,5 +1,6 @@
 using Lumen.Attributions.Cam;
 using Lumen.Attributions.Gradients;
+using Lumen.Attributions.Relevance;
 using Lumen.Models;
 
 namespace Lumen.Attributions;
@@ -25,6 +26,8 @@ public static class MethodCatalog
         new MethodDescriptor("gradcam", "cam", "Grad-CAM: layer channels weighted by their mean gradient, map at the layer's resolution",
             true, new[] { CamRelu },
             (model, options) => new GradCam(model, options.RequireLayer("gradcam"), options.GetBool("relu", true))),
+        new MethodDescriptor("lrp", "relevance", "layer-wise relevance propagation with Zennit's rules and composites (default epsilon-plus-flat)",
+            false, LrpSettings.All, (model, options) => LrpSettings.Create(model, options)),
     };
 
     /// <summary>The method called <paramref name="name"/>; an unknown name is a usage error listing the known ones.</summary>

@@ -1,0 +1,52 @@
+using Lumen.Models.Architectures;
+using TorchSharp;
+using TorchSharp.Modules;
+
+namespace Lumen.Attributions.Relevance;
+
+/// <summary>
+/// Decides, once per model, how LRP handles every layer: the composite's rule for each leaf layer, after checking
+/// that every leaf is a supported type and every container runs only modules (so no operation is hidden from LRP).
+/// </summary>
+internal static class LrpPlan
+{
+    private static readonly Type[] SupportedLeaves =
+    {
+        typeof(Conv2d), typeof(Linear), typeof(ReLU), typeof(MaxPool2d), typeof(AvgPool2d), typeof(AdaptiveAvgPool2d),
+        typeof(Flatten), typeof(Dropout), typeof(BatchNorm1d), typeof(BatchNorm2d), typeof(Addition),
+    };
+
+    private static readonly Type[] TransparentContainers = { typeof(Sequential) };
+
+    /// <summary>The rule of every leaf layer of <paramref name="model"/>, by module.</summary>
+    public static IReadOnlyDictionary<torch.nn.Module, (string Name, ILrpRule? Rule)> Build(
+        CanonizedModel model, Composite composite, IReadOnlyCollection<Type> trustedContainers)
+    {
+        CheckContainer("(the model itself)", model.Model.Module, trustedContainers);
+        foreach (string name in model.Model.LayerNames)
+        {
+            var module = model.Model.ResolveLayer(name);
+            if (module.children().Any()) CheckContainer(name, module, trustedContainers);
+        }
+        var plan = new Dictionary<torch.nn.Module, (string, ILrpRule?)>(ReferenceEqualityComparer.Instance);
+        foreach (var (name, module) in model.Layers)
+        {
+            if (!SupportedLeaves.Any(type => type.IsInstanceOfType(module)))
+                throw LumenException.Usage($"LRP does not support layer '{name}' ({module.GetType().Name}); supported: {string.Join(", ", SupportedLeaves.Select(t => t.Name))}");
+            if (module is Conv2d conv) LayerFunctions.CheckConvolution(name, conv);
+            ILrpRule? rule = composite.RuleFor(name, module, model.Layers);
+            if (rule is null && module is not MaxPool2d)
+                throw LumenException.Usage($"the LRP composite '{composite.Name}' has no rule for layer '{name}' ({module.GetType().Name}); add one with CompositeBuilder");
+            plan[module] = (name, rule);
+        }
+        return plan;
+    }
+
+    private static void CheckContainer(string name, torch.nn.Module module, IReadOnlyCollection<Type> trusted)
+    {
+        Type type = module.GetType();
+        if (TransparentContainers.Contains(type) || trusted.Contains(type)) return;
+        if (type.Namespace == typeof(Addition).Namespace) return; // Lumen's architectures: every operation is a module run with call()
+        throw LumenException.Usage($"LRP cannot see inside '{name}' ({type.Name}): its forward() may apply functions (sums, activations) that are not modules; build the model from nn.Sequential and modules, use a Lumen architecture, or list {type.Name} in trustedContainers if its forward only calls modules with call()");
+    }
+}
