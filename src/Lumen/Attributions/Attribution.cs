@@ -11,9 +11,19 @@ namespace Lumen.Attributions;
 public sealed class Attribution : IDisposable
 {
     /// <summary>Takes ownership of <paramref name="values"/> (it is detached from any dispose scope).</summary>
+    /// <param name="values">The relevance values, one map per image.</param>
+    /// <param name="method">The method's command-line name.</param>
+    /// <param name="targets">The class explained for each image.</param>
+    /// <param name="targetScores">The explained score of each image.</param>
+    /// <param name="settings">The settings the method ran with.</param>
+    /// <param name="layer">The layer whose resolution the values have, or null.</param>
+    /// <param name="extras">Further numbers the method reports, one per image, by name (see <see cref="Extras"/>).</param>
     public Attribution(Tensor values, string method, IReadOnlyList<long> targets, IReadOnlyList<float> targetScores,
-        IReadOnlyDictionary<string, string> settings, string? layer = null)
+        IReadOnlyDictionary<string, string> settings, string? layer = null,
+        IReadOnlyDictionary<string, IReadOnlyList<float>>? extras = null)
     {
+        if (extras is not null && extras.Any(extra => extra.Value.Count != targets.Count))
+            throw new ArgumentException($"every extra must hold one value for each of {targets.Count} images", nameof(extras));
         if (values.dim() < 2 || values.shape[0] != targets.Count)
             throw new ArgumentException($"values [{string.Join(", ", values.shape)}] do not hold one map for each of {targets.Count} images", nameof(values));
         Values = values.detach().DetachFromDisposeScope();
@@ -22,6 +32,7 @@ public sealed class Attribution : IDisposable
         TargetScores = targetScores;
         Settings = settings;
         Layer = layer;
+        Extras = extras ?? new Dictionary<string, IReadOnlyList<float>>();
     }
 
     /// <summary>The relevance values: [N, C, H, W] for pixel methods, [N, 1, h, w] for layer methods.</summary>
@@ -41,6 +52,12 @@ public sealed class Attribution : IDisposable
 
     /// <summary>The layer whose resolution the values have, or null for maps at the input's resolution.</summary>
     public string? Layer { get; }
+
+    /// <summary>
+    /// Further numbers the method reports, one per image, by name: for example Integrated Gradients' completeness
+    /// error under <c>delta</c>. Empty for most methods.
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<float>> Extras { get; }
 
     /// <summary>The number of images.</summary>
     public int Count => Targets.Count;
