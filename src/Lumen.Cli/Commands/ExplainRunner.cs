@@ -97,7 +97,7 @@ public static class ExplainRunner
             probabilities[i, predicted[i]].item<float>(),
             logits[i, predicted[i]].item<float>(),
             attributions.Select(a => a.Targets[i]).ToList())).ToList();
-        var methods = attributions.Select(a => new MethodSummary(a.Method, a.Layer, a.Settings, a.Values.shape)).ToList();
+        var methods = attributions.Select(a => new MethodSummary(a.Method, a.Layer, a.Settings, a.Values.shape, a.Extras.Count > 0 ? a.Extras : null)).ToList();
         return new ExplainSummary { Model = model.Name, Images = images, Methods = methods, Files = files };
     }
 }

@@ -50,8 +50,10 @@ public sealed record ImageSummary(
 /// <param name="Layer">The layer of a layer method, or null.</param>
 /// <param name="Settings">Its settings.</param>
 /// <param name="Shape">The shape of its raw attribution array.</param>
+/// <param name="Extras">Further per-image numbers the method reported (e.g. Integrated Gradients' <c>delta</c>), or null.</param>
 public sealed record MethodSummary(
     [property: JsonPropertyName("name")] string Name,
     [property: JsonPropertyName("layer")] string? Layer,
     [property: JsonPropertyName("settings")] IReadOnlyDictionary<string, string> Settings,
-    [property: JsonPropertyName("shape")] IReadOnlyList<long> Shape);
+    [property: JsonPropertyName("shape")] IReadOnlyList<long> Shape,
+    [property: JsonPropertyName("extras"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyDictionary<string, IReadOnlyList<double>>? Extras = null);

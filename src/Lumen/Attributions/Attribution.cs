@@ -53,8 +53,8 @@ public sealed class Attribution : IDisposable
     public string? Layer { get; }
 
     /// <summary>
-    /// Named extra results with one value per image, e.g. LRP's <c>relevance_output</c> and <c>relevance_input</c>
-    /// (the conservation report); empty for methods without any.
+    /// Named extra results with one value per image: LRP's <c>relevance_output</c> and <c>relevance_input</c>
+    /// (the conservation report), Integrated Gradients' completeness error <c>delta</c>; empty for most methods.
     /// </summary>
     public IReadOnlyDictionary<string, IReadOnlyList<double>> Extras { get; }
 
