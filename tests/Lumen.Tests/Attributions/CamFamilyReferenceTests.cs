@@ -65,16 +65,16 @@ public sealed class CamFamilyReferenceTests : IDisposable
         Assert.All(products.data<float>().ToArray(), p => Assert.True(p > 0, $"correlation {p}"));
     }
 
-    [Theory]
-    [InlineData(1)]
-    [InlineData(7)]
-    public void ChunkSizeDoesNotChangeScoreOrAblationCam(int batchSize)
+    [Fact]
+    public void ChunkSizeDoesNotChangeScoreOrAblationCam()
     {
-        using var scoreDefault = new ScoreCam(model, "conv3", relu: false).Attribute(inputs, target);
-        using var score = new ScoreCam(model, "conv3", relu: false, batchSize: batchSize).Attribute(inputs, target);
+        using var two = inputs.narrow(0, 0, 2);
+        var classes = Target.Classes(Fixtures.ReferenceTargets.Take(2).ToArray());
+        using var scoreDefault = new ScoreCam(model, "conv3", relu: false).Attribute(two, classes);
+        using var score = new ScoreCam(model, "conv3", relu: false, batchSize: 5).Attribute(two, classes);
         LinearModelTests.AssertClose(scoreDefault.Values, score.Values, 1e-4f);
-        using var ablationDefault = new AblationCam(model, "conv3", relu: false).Attribute(inputs, target);
-        using var ablation = new AblationCam(model, "conv3", relu: false, batchSize: batchSize).Attribute(inputs, target);
+        using var ablationDefault = new AblationCam(model, "conv3", relu: false).Attribute(two, classes);
+        using var ablation = new AblationCam(model, "conv3", relu: false, batchSize: 5).Attribute(two, classes);
         LinearModelTests.AssertClose(ablationDefault.Values, ablation.Values, 1e-4f);
     }
 
