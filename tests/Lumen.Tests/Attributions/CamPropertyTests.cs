@@ -113,6 +113,28 @@ public class CamPropertyTests
         Assert.Throws<LumenException>(() => MethodCatalog.Find("scorecam").Build(model, new MethodOptions("conv3", new Dictionary<string, string> { ["batch-size"] = "0" })));
     }
 
+    [Fact]
+    public void EveryVariantLeavesNoLiveTensorsOnceItsResultIsDisposed()
+    {
+        using var model = ModelCatalog.Load("fmnist-cnn", Fixtures.FmnistWeights);
+        using var inputs = NpyFile.Read(Fixtures.FmnistInputs);
+        var methods = new IAttributionMethod[]
+        {
+            new GradCamPlusPlus(model, "conv3"), new HiResCam(model, "conv3"), new XGradCam(model, "conv3"),
+            new LayerCam(model, "conv3"), new ScoreCam(model, "conv3"), new AblationCam(model, "conv3"),
+            new EigenCam(model, "conv3"), new ClassActivationMapping(model, "relu3"),
+            new GradCam(model, new CamOptions("conv2", "conv3") { Combine = CamCombination.Max }),
+        };
+        foreach (var method in methods)
+        {
+            long before = DisposeScopeManager.Statistics.TensorStatistics.ThreadTotalLiveCount;
+            using (method.Attribute(inputs, Target.Predicted))
+            {
+            }
+            Assert.True(before == DisposeScopeManager.Statistics.TensorStatistics.ThreadTotalLiveCount, $"{method.Name} leaves tensors alive");
+        }
+    }
+
     private static void AssertPositiveMultiple(torch.Tensor expectedShape, torch.Tensor actual)
     {
         Assert.Equal(expectedShape.shape, actual.shape);
