@@ -21,7 +21,7 @@ public static class ExplainCommand
         var array = new Option<string?>("--input") { Description = "a preprocessed float32 .npy array [N, C, H, W], used as it is (instead of --image)" };
         var methods = new Option<string[]>("--method") { Description = "methods, comma-separated or repeated (see 'lumen methods')", Required = true, AllowMultipleArgumentsPerToken = true };
         var target = new Option<string>("--target", "-t") { Description = "'predicted', one class for all images, or one class per image separated by commas", DefaultValueFactory = _ => "predicted" };
-        var layer = new Option<string?>("--layer", "-l") { Description = "the layer for layer methods such as gradcam (see 'lumen layers')" };
+        var layer = new Option<string?>("--layer", "-l") { Description = "the layer for layer methods such as gradcam (see 'lumen layers'); CAM methods take several, comma-separated" };
         var parameters = new Option<string[]>("--param", "-p") { Description = "a method setting name=value, repeatable (see 'lumen methods --verbose')" };
         var output = new Option<string>("--out", "-o") { Description = "output folder", DefaultValueFactory = _ => "lumen-out" };
         var colormap = new Option<string?>("--colormap") { Description = $"heatmap colours: {string.Join(", ", Colormap.Names)} (default: bwr for signed maps, jet otherwise)" };

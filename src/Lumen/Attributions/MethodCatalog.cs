@@ -8,8 +8,6 @@ namespace Lumen.Attributions;
 /// <summary>Every attribution method Lumen offers, by command-line name.</summary>
 public static class MethodCatalog
 {
-    private static readonly MethodSetting CamRelu = new("relu", "true", "set negative map values to zero (the paper's definition); false gives the raw map");
-
     /// <summary>All methods, in the order <c>lumen methods</c> lists them.</summary>
     public static IReadOnlyList<MethodDescriptor> All { get; } = new[]
     {
@@ -34,8 +32,32 @@ public static class MethodCatalog
         new MethodDescriptor("guided-gradcam", "gradient", "guided backpropagation times the Grad-CAM map of --layer, upsampled by nearest neighbour",
             true, Array.Empty<MethodSetting>(), (model, options) => new GuidedGradCam(model, options.RequireLayer("guided-gradcam"))),
         new MethodDescriptor("gradcam", "cam", "Grad-CAM: layer channels weighted by their mean gradient, map at the layer's resolution",
-            true, new[] { CamRelu },
-            (model, options) => new GradCam(model, options.RequireLayer("gradcam"), options.GetBool("relu", true))),
+            true, CamSettings.Shared,
+            (model, options) => new GradCam(model, CamSettings.Parse(options, "gradcam"))),
+        new MethodDescriptor("cam", "cam", "CAM: the classifier's weights for the class applied to the layer feeding global average pooling",
+            true, CamSettings.Shared,
+            (model, options) => new ClassActivationMapping(model, CamSettings.Parse(options, "cam"))),
+        new MethodDescriptor("gradcam-plus-plus", "cam", "Grad-CAM++: channel weights from positive gradients with pytorch-grad-cam's closed-form alpha",
+            true, CamSettings.Shared,
+            (model, options) => new GradCamPlusPlus(model, CamSettings.Parse(options, "gradcam-plus-plus"))),
+        new MethodDescriptor("hirescam", "cam", "HiResCAM: gradient times activation, summed over channels (no averaging)",
+            true, CamSettings.Shared,
+            (model, options) => new HiResCam(model, CamSettings.Parse(options, "hirescam"))),
+        new MethodDescriptor("xgradcam", "cam", "XGrad-CAM: channel weights = sum of gradient x activation over the channel's activation sum",
+            true, CamSettings.Shared,
+            (model, options) => new XGradCam(model, CamSettings.Parse(options, "xgradcam"))),
+        new MethodDescriptor("layercam", "cam", "LayerCAM: positive gradient times activation, element-wise, summed over channels",
+            true, CamSettings.Shared,
+            (model, options) => new LayerCam(model, CamSettings.Parse(options, "layercam"))),
+        new MethodDescriptor("scorecam", "cam", "Score-CAM: softmax of the target logits of the input masked by each upsampled channel",
+            true, CamSettings.WithBatchSize(ScoreCam.DefaultBatchSize),
+            (model, options) => new ScoreCam(model, CamSettings.Parse(options, "scorecam"), options.GetInt("batch-size", ScoreCam.DefaultBatchSize))),
+        new MethodDescriptor("ablationcam", "cam", "Ablation-CAM: relative drop of the target logit when each channel is ablated",
+            true, CamSettings.WithBatchSize(AblationCam.DefaultBatchSize),
+            (model, options) => new AblationCam(model, CamSettings.Parse(options, "ablationcam"), options.GetInt("batch-size", AblationCam.DefaultBatchSize))),
+        new MethodDescriptor("eigencam", "cam", "Eigen-CAM: projection of the centred activations on their first principal direction",
+            true, CamSettings.Shared,
+            (model, options) => new EigenCam(model, CamSettings.Parse(options, "eigencam"))),
         new MethodDescriptor("lrp", "relevance", "layer-wise relevance propagation with Zennit's rules and composites (default epsilon-plus-flat)",
             false, LrpSettings.All, (model, options) => LrpSettings.Create(model, options)),
     };

@@ -26,6 +26,18 @@ public static class CamPostProcessing
         return MinMaxPerImage(nn.functional.relu(resized)).MoveToOuterDisposeScope();
     }
 
+    /// <summary>
+    /// Enlarges maps [N, 1, h, w] to <paramref name="height"/> x <paramref name="width"/> with <paramref name="mode"/>,
+    /// after scaling each image's map to [0, 1] (<see cref="MinMaxPerImage"/>) when <paramref name="normalize"/> is
+    /// true. With <c>normalize: false</c> the values keep their magnitude (the raw map, only resampled).
+    /// </summary>
+    public static Tensor ToSize(Tensor maps, int height, int width, Upsampling mode, bool normalize)
+    {
+        using var scope = NewDisposeScope();
+        Tensor source = normalize ? MinMaxPerImage(maps) : maps;
+        return MapResizer.Resize(source, height, width, mode).MoveToOuterDisposeScope();
+    }
+
     /// <summary>Per image: m - min(m), then divided by (max + 1e-7).</summary>
     public static Tensor MinMaxPerImage(Tensor maps)
     {

@@ -31,9 +31,7 @@ public sealed record LayerGradient(Tensor Activations, Tensor Gradient, long[] T
         Tensor logits = model.Forward(leaf);
         long[] targets = target.ResolveClasses(logits);
         Tensor scores = target.Score(logits);
-        Tensor activations = capture[layer];
-        if (activations.dim() != 4)
-            throw LumenException.Usage($"layer '{layer}' outputs [N, {string.Join(", ", activations.shape.Skip(1))}], but CAM methods need a convolutional map [N, C, h, w]; choose a convolutional layer (see 'lumen layers --model {model.Name}')");
+        Tensor activations = LayerActivations.RequireMap(model, layer, capture[layer]);
         Tensor gradient = torch.autograd.grad(new[] { scores.sum() }, new[] { activations })[0];
         float[] scoreValues = scores.detach().cpu().data<float>().ToArray();
         return new LayerGradient(
