@@ -14,7 +14,7 @@ namespace Lumen.Tests.Attributions;
 /// These build large models (vgg16_bn holds 138 M parameters), so they run alone, after the parallel tests, and do
 /// not disturb tests that measure the process's memory.
 /// </summary>
-[Collection(LargeModelCollection.Name)]
+[Collection(SerialCollection.Name)]
 public class LrpArchitectureTests
 {
     private readonly ITestOutputHelper output;
