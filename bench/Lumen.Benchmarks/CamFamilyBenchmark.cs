@@ -12,11 +12,8 @@ namespace Lumen.Benchmarks;
 /// 224x224 image, as a ratio to one forward and one backward pass to the input measured in the same run.
 /// Score-CAM and Ablation-CAM, which run one forward pass per channel, are in <see cref="CamPerturbationBenchmark"/>.
 /// </summary>
-[MemoryDiagnoser(displayGenColumns: false)]
-public class CamFamilyBenchmark
+public class CamFamilyBenchmark : Resnet18Benchmark
 {
-    private ExplainableModel model = null!;
-    private Tensor input = null!;
     private IAttributionMethod gradCam = null!;
     private IAttributionMethod gradCamPlusPlus = null!;
     private IAttributionMethod hiResCam = null!;
@@ -25,53 +22,41 @@ public class CamFamilyBenchmark
     private IAttributionMethod cam = null!;
     private IAttributionMethod eigenCam = null!;
 
-    [GlobalSetup]
-    public void Setup()
+    protected override void CreateMethods()
     {
-        torch.set_num_threads(Environment.ProcessorCount);
-        torch.manual_seed(0);
-        model = ModelCatalog.Load("resnet18");
-        input = torch.randn(1, 3, 224, 224);
-        gradCam = new GradCam(model, "layer4");
-        gradCamPlusPlus = new GradCamPlusPlus(model, "layer4");
-        hiResCam = new HiResCam(model, "layer4");
-        xGradCam = new XGradCam(model, "layer4");
-        layerCam = new LayerCam(model, "layer4");
-        cam = new ClassActivationMapping(model, "layer4");
-        eigenCam = new EigenCam(model, "layer4");
+        gradCam = new GradCam(Model, "layer4");
+        gradCamPlusPlus = new GradCamPlusPlus(Model, "layer4");
+        hiResCam = new HiResCam(Model, "layer4");
+        xGradCam = new XGradCam(Model, "layer4");
+        layerCam = new LayerCam(Model, "layer4");
+        cam = new ClassActivationMapping(Model, "layer4");
+        eigenCam = new EigenCam(Model, "layer4");
     }
 
     [Benchmark(Baseline = true, Description = "forward+backward")]
-    public float ForwardBackward() => CamBenchmarkPasses.ForwardBackward(model, input);
+    public float ForwardBackward() => ForwardBackwardPass();
 
     [Benchmark(Description = "forward")]
-    public float Forward() => CamBenchmarkPasses.Forward(model, input);
+    public float Forward() => ForwardPass();
 
     [Benchmark(Description = "gradcam")]
-    public int GradCam() => CamBenchmarkPasses.Run(gradCam, input);
+    public int GradCam() => Run(gradCam);
 
     [Benchmark(Description = "gradcam-plus-plus")]
-    public int GradCamPlusPlus() => CamBenchmarkPasses.Run(gradCamPlusPlus, input);
+    public int GradCamPlusPlus() => Run(gradCamPlusPlus);
 
     [Benchmark(Description = "hirescam")]
-    public int HiResCam() => CamBenchmarkPasses.Run(hiResCam, input);
+    public int HiResCam() => Run(hiResCam);
 
     [Benchmark(Description = "xgradcam")]
-    public int XGradCam() => CamBenchmarkPasses.Run(xGradCam, input);
+    public int XGradCam() => Run(xGradCam);
 
     [Benchmark(Description = "layercam")]
-    public int LayerCam() => CamBenchmarkPasses.Run(layerCam, input);
+    public int LayerCam() => Run(layerCam);
 
     [Benchmark(Description = "cam")]
-    public int Cam() => CamBenchmarkPasses.Run(cam, input);
+    public int Cam() => Run(cam);
 
     [Benchmark(Description = "eigencam")]
-    public int EigenCam() => CamBenchmarkPasses.Run(eigenCam, input);
-
-    [GlobalCleanup]
-    public void Cleanup()
-    {
-        input.Dispose();
-        model.Dispose();
-    }
+    public int EigenCam() => Run(eigenCam);
 }

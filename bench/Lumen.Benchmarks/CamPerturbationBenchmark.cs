@@ -13,14 +13,11 @@ namespace Lumen.Benchmarks;
 /// same run (the baseline); a forward+backward pass is listed for comparison with <see cref="CamFamilyBenchmark"/>.
 /// Few iterations: each call takes seconds.
 /// </summary>
-[MemoryDiagnoser(displayGenColumns: false)]
 [WarmupCount(1)]
 [IterationCount(3)]
 [InvocationCount(1, 1)]
-public class CamPerturbationBenchmark
+public class CamPerturbationBenchmark : Resnet18Benchmark
 {
-    private ExplainableModel model = null!;
-    private Tensor input = null!;
     private IAttributionMethod scoreCam = null!;
     private IAttributionMethod ablationCam = null!;
 
@@ -28,33 +25,21 @@ public class CamPerturbationBenchmark
     [Params(16, 64)]
     public int BatchSize { get; set; }
 
-    [GlobalSetup]
-    public void Setup()
+    protected override void CreateMethods()
     {
-        torch.set_num_threads(Environment.ProcessorCount);
-        torch.manual_seed(0);
-        model = ModelCatalog.Load("resnet18");
-        input = torch.randn(1, 3, 224, 224);
-        scoreCam = new ScoreCam(model, "layer4", batchSize: BatchSize);
-        ablationCam = new AblationCam(model, "layer4", batchSize: BatchSize);
+        scoreCam = new ScoreCam(Model, "layer4", batchSize: BatchSize);
+        ablationCam = new AblationCam(Model, "layer4", batchSize: BatchSize);
     }
 
     [Benchmark(Baseline = true, Description = "forward")]
-    public float Forward() => CamBenchmarkPasses.Forward(model, input);
+    public float Forward() => ForwardPass();
 
     [Benchmark(Description = "forward+backward")]
-    public float ForwardBackward() => CamBenchmarkPasses.ForwardBackward(model, input);
+    public float ForwardBackward() => ForwardBackwardPass();
 
     [Benchmark(Description = "scorecam (512 channels)")]
-    public int ScoreCam() => CamBenchmarkPasses.Run(scoreCam, input);
+    public int ScoreCam() => Run(scoreCam);
 
     [Benchmark(Description = "ablationcam (512 channels)")]
-    public int AblationCam() => CamBenchmarkPasses.Run(ablationCam, input);
-
-    [GlobalCleanup]
-    public void Cleanup()
-    {
-        input.Dispose();
-        model.Dispose();
-    }
+    public int AblationCam() => Run(ablationCam);
 }

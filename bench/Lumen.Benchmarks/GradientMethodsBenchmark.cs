@@ -12,46 +12,24 @@ namespace Lumen.Benchmarks;
 /// The cost of the first methods on one 224x224 image of resnet18 (random weights), as a ratio to one forward and one
 /// backward pass to the input measured in the same run (the baseline).
 /// </summary>
-[MemoryDiagnoser(displayGenColumns: false)]
-public class GradientMethodsBenchmark
+public class GradientMethodsBenchmark : Resnet18Benchmark
 {
-    private ExplainableModel model = null!;
-    private Tensor input = null!;
     private IAttributionMethod saliency = null!;
     private IAttributionMethod gradientTimesInput = null!;
     private IAttributionMethod gradCam = null!;
 
-    [GlobalSetup]
-    public void Setup()
+    protected override void CreateMethods()
     {
-        torch.set_num_threads(Environment.ProcessorCount);
-        torch.manual_seed(0);
-        model = ModelCatalog.Load("resnet18");
-        input = torch.randn(1, 3, 224, 224);
-        saliency = new Saliency(model, SaliencyMode.Absolute);
-        gradientTimesInput = new GradientTimesInput(model);
-        gradCam = new GradCam(model, "layer4");
+        saliency = new Saliency(Model, SaliencyMode.Absolute);
+        gradientTimesInput = new GradientTimesInput(Model);
+        gradCam = new GradCam(Model, "layer4");
     }
 
     [Benchmark(Baseline = true, Description = "forward+backward")]
-    public float ForwardBackward()
-    {
-        using var scope = NewDisposeScope();
-        using var grad = torch.enable_grad();
-        var leaf = input.detach().clone().requires_grad_(true);
-        var logits = model.Forward(leaf);
-        var score = logits.max(1).values.sum();
-        var gradient = torch.autograd.grad(new[] { score }, new[] { leaf })[0];
-        return gradient[0, 0, 0, 0].item<float>();
-    }
+    public float ForwardBackward() => ForwardBackwardPass();
 
     [Benchmark(Description = "forward")]
-    public float Forward()
-    {
-        using var scope = NewDisposeScope();
-        using var noGrad = torch.no_grad();
-        return model.Forward(input)[0, 0].item<float>();
-    }
+    public float Forward() => ForwardPass();
 
     [Benchmark(Description = "saliency-abs")]
     public int Saliency() => Run(saliency);
@@ -61,17 +39,4 @@ public class GradientMethodsBenchmark
 
     [Benchmark(Description = "gradcam (layer4)")]
     public int GradCam() => Run(gradCam);
-
-    [GlobalCleanup]
-    public void Cleanup()
-    {
-        input.Dispose();
-        model.Dispose();
-    }
-
-    private int Run(IAttributionMethod method)
-    {
-        using var attribution = method.Attribute(input, Target.Predicted);
-        return attribution.Count;
-    }
 }

@@ -9,10 +9,10 @@ namespace Lumen.Attributions.Cam;
 /// ablated and the network rerun from the layer on; w_k = (y - y_k) / y with y the target logit and y_k the logit
 /// with channel k ablated; map = Σ_k w_k A_k. Ablating sets the channel to 0 when the image's smallest activation
 /// is 0 (a post-ReLU layer), and otherwise to min(A) - 1e7, as the library does (after a following ReLU that equals
-/// zeroing the channel there). The ablations run as copies of the image in chunks of <see cref="BatchSize"/>, each
+/// zeroing the channel there). The ablations run as copies of the image in chunks of <see cref="BatchedCamMethod.BatchSize"/>, each
 /// copy with a different channel replaced by a forward hook on the layer.
 /// </summary>
-public sealed class AblationCam : CamMethod
+public sealed class AblationCam : BatchedCamMethod
 {
     /// <summary>Ablated copies per forward pass by default (pytorch-grad-cam's 32).</summary>
     public const int DefaultBatchSize = 32;
@@ -27,9 +27,8 @@ public sealed class AblationCam : CamMethod
     }
 
     /// <summary>Creates Ablation-CAM with shared CAM options.</summary>
-    public AblationCam(ExplainableModel model, CamOptions options, int batchSize = DefaultBatchSize) : base(model, options)
+    public AblationCam(ExplainableModel model, CamOptions options, int batchSize = DefaultBatchSize) : base(model, options, batchSize)
     {
-        BatchSize = TargetScoring.RequireBatchSize("ablationcam", batchSize);
         foreach (string layer in options.Layers)
         {
             if (model.ResolveLayer(layer) is not nn.Module<Tensor, Tensor>)
@@ -37,15 +36,8 @@ public sealed class AblationCam : CamMethod
         }
     }
 
-    /// <summary>How many ablated copies go through the model in one forward pass.</summary>
-    public int BatchSize { get; }
-
     /// <inheritdoc />
     public override string Name => "ablationcam";
-
-    /// <inheritdoc />
-    public override IReadOnlyDictionary<string, string> Settings =>
-        new Dictionary<string, string>(base.Settings) { ["batch-size"] = BatchSize.ToString(System.Globalization.CultureInfo.InvariantCulture) };
 
     /// <inheritdoc />
     protected override LayerMap ComputeLayerMap(Tensor input, Target target, string layer)

@@ -8,10 +8,10 @@ namespace Lumen.Attributions.Cam;
 /// Score-CAM (Wang et al. 2020) as pytorch-grad-cam computes it: each channel A_k is upsampled to the input's size
 /// (bilinear, align_corners=True), min-max scaled to a mask M_k = (A_k - min) / (max - min + 1e-8), the input is
 /// multiplied by the mask and the target logit of that masked input is the channel's score; w = softmax_k(scores),
-/// map = Σ_k w_k A_k. No gradients; one forward pass per channel and image, run in chunks of <see cref="BatchSize"/>.
+/// map = Σ_k w_k A_k. No gradients; one forward pass per channel and image, run in chunks of <see cref="BatchedCamMethod.BatchSize"/>.
 /// The paper's subtraction of a baseline score does not change a softmax and is omitted.
 /// </summary>
-public sealed class ScoreCam : CamMethod
+public sealed class ScoreCam : BatchedCamMethod
 {
     /// <summary>Masked inputs per forward pass by default (pytorch-grad-cam's 16).</summary>
     public const int DefaultBatchSize = 16;
@@ -23,20 +23,12 @@ public sealed class ScoreCam : CamMethod
     }
 
     /// <summary>Creates Score-CAM with shared CAM options.</summary>
-    public ScoreCam(ExplainableModel model, CamOptions options, int batchSize = DefaultBatchSize) : base(model, options)
+    public ScoreCam(ExplainableModel model, CamOptions options, int batchSize = DefaultBatchSize) : base(model, options, batchSize)
     {
-        BatchSize = TargetScoring.RequireBatchSize("scorecam", batchSize);
     }
-
-    /// <summary>How many masked inputs go through the model in one forward pass.</summary>
-    public int BatchSize { get; }
 
     /// <inheritdoc />
     public override string Name => "scorecam";
-
-    /// <inheritdoc />
-    public override IReadOnlyDictionary<string, string> Settings =>
-        new Dictionary<string, string>(base.Settings) { ["batch-size"] = BatchSize.ToString(System.Globalization.CultureInfo.InvariantCulture) };
 
     /// <inheritdoc />
     protected override LayerMap ComputeLayerMap(Tensor input, Target target, string layer)
