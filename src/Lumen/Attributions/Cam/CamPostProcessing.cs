@@ -21,8 +21,7 @@ public static class CamPostProcessing
     public static Tensor NormalizedToInputSize(Tensor maps, int height, int width, Upsampling mode = Upsampling.Bilinear)
     {
         using var scope = NewDisposeScope();
-        Tensor scaled = MinMaxPerImage(nn.functional.relu(maps));
-        Tensor resized = MapResizer.Resize(scaled, height, width, mode);
+        Tensor resized = ToSize(nn.functional.relu(maps), height, width, mode, normalize: true);
         return MinMaxPerImage(nn.functional.relu(resized)).MoveToOuterDisposeScope();
     }
 
