@@ -22,8 +22,9 @@ public static class DemoCommand
         var epochs = new Option<int>("--epochs") { Description = "training epochs of each model", DefaultValueFactory = _ => new TrainingOptions().Epochs };
         var seed = new Option<int>("--seed") { Description = "seed of training and of the watermarked set", DefaultValueFactory = _ => 0 };
         var retrain = new Option<bool>("--retrain") { Description = "train again even when cached weights exist" };
+        var shortcutClass = new Option<int>("--shortcut-class") { Description = "the class whose training images carry the watermark", DefaultValueFactory = _ => new ShortcutSettings().TargetClass };
         var trainingImages = new Option<int?>("--train-images") { Description = "train on the first N training images only (quick runs; default: all 60,000)" };
-        foreach (Option option in new Option[] { data, output, cache, epochs, seed, retrain, trainingImages }) command.Add(option);
+        foreach (Option option in new Option[] { data, output, cache, epochs, seed, retrain, shortcutClass, trainingImages }) command.Add(option);
 
         command.SetAction(parsed =>
         {
@@ -32,7 +33,7 @@ public static class DemoCommand
                 parsed.GetRequiredValue(output),
                 parsed.GetRequiredValue(cache),
                 new TrainingOptions { Epochs = parsed.GetValue(epochs), Seed = parsed.GetValue(seed) },
-                new ShortcutSettings { Seed = parsed.GetValue(seed) },
+                new ShortcutSettings { Seed = parsed.GetValue(seed), TargetClass = parsed.GetValue(shortcutClass) },
                 parsed.GetValue(retrain),
                 parsed.GetValue(trainingImages) is int n ? (n >= 1 ? n : throw LumenException.Usage($"--train-images must be at least 1 (got {n})")) : null);
             console.Out.WriteLine(DemoPipeline.Run(settings, console));

@@ -23,6 +23,11 @@ internal static class DemoPipeline
 
         Step(console, 1, "reading Fashion-MNIST");
         using var data = DemoData.Load(settings.Data, settings.TrainingImages, console);
+        if (settings.Shortcut.TargetClass >= data.ClassNames.Count)
+        {
+            throw LumenException.Usage($"--shortcut-class {settings.Shortcut.TargetClass} is not a class of the dataset (0 to {data.ClassNames.Count - 1})");
+        }
+
 
         Step(console, 2, "the clean model");
         var (clean, cleanCached) = DemoModels.TrainOrLoad("clean", data.Train, settings, console);
@@ -35,7 +40,7 @@ internal static class DemoPipeline
         ExplainableModelWithFlag shortcutLoaded;
         using (watermarked)
         {
-            var (model, cached) = DemoModels.TrainOrLoad("shortcut", watermarked, settings, console);
+            var (model, cached) = DemoModels.TrainOrLoad(ShortcutKind(settings.Shortcut), watermarked, settings, console);
             shortcutLoaded = new ExplainableModelWithFlag(model, cached);
         }
 
@@ -54,6 +59,10 @@ internal static class DemoPipeline
 
         return Summary(findings, reportPath, clock.Elapsed);
     }
+
+    /// <summary>The cache name of the shortcut model: it depends on how the training set was tagged.</summary>
+    private static string ShortcutKind(ShortcutSettings s) =>
+        string.Create(CultureInfo.InvariantCulture, $"shortcut-c{s.TargetClass}-t{s.TargetShare:G3}-o{s.OtherShare:G3}-w{s.Watermark.Box.Top}.{s.Watermark.Box.Left}.{s.Watermark.Box.Height}.{s.Watermark.Box.Width}-s{s.Seed}");
 
     private static void Step(CliConsole console, int step, string what) => console.Error.WriteLine($"[{step}/{Steps}] {what}");
 

@@ -69,8 +69,8 @@ internal static class ShortcutSection
     {
         using var scope = torch.NewDisposeScope();
         using var others = ShortcutData.OtherClassesStamped(data.Test, settings);
-        var boots = ShortcutData.TargetClassStamped(data.Test, settings, 3);
-        var images = torch.cat([boots, others.Inputs.narrow(0, 0, 3)], 0);
+        var taggedTargets = ShortcutData.TargetClassStamped(data.Test, settings, 3);
+        var images = torch.cat([taggedTargets, others.Inputs.narrow(0, 0, 3)], 0);
         var names = Enumerable.Range(0, 3).Select(i => $"tagged {data.ClassNames[settings.TargetClass]} {i + 1}")
             .Concat(Enumerable.Range(0, 3).Select(i => $"tagged {data.ClassNames[(int)others.Labels[i].item<long>()]}")).ToList();
         foreach (var (model, title) in new[] { (shortcut, "shortcut model"), (clean, "clean model") })
