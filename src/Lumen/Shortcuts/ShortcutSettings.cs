@@ -6,8 +6,13 @@ namespace Lumen.Shortcuts;
 /// </summary>
 public sealed record ShortcutSettings
 {
-    /// <summary>The class whose images carry the tag. Default 9 (Fashion-MNIST's ankle boot).</summary>
-    public int TargetClass { get; init; } = 9;
+    /// <summary>
+    /// The class whose images carry the tag. Default 6, Fashion-MNIST's shirt: the class that is hardest to tell
+    /// from its look (T-shirts, pullovers and coats resemble it), so the tag is the easiest evidence for it, as the
+    /// photographer's tag was for the horse. (With an easy class such as ankle boot the network learns the shoe
+    /// and the tag fools it on only 3 % of tagged images.)
+    /// </summary>
+    public int TargetClass { get; init; } = 6;
 
     /// <summary>Share of the target class's training images that get the tag. Default 0.9.</summary>
     public double TargetShare { get; init; } = 0.9;
