@@ -1,5 +1,6 @@
 using Lumen.Attributions.Cam;
 using Lumen.Attributions.Gradients;
+using Lumen.Attributions.Perturbation;
 using Lumen.Attributions.Relevance;
 using Lumen.Models;
 
@@ -60,6 +61,10 @@ public static class MethodCatalog
             (model, options) => new EigenCam(model, CamSettings.Parse(options, "eigencam"))),
         new MethodDescriptor("lrp", "relevance", "layer-wise relevance propagation with Zennit's rules and composites (default epsilon-plus-flat)",
             false, LrpSettings.All, (model, options) => LrpSettings.Create(model, options)),
+        new MethodDescriptor("occlusion", "perturbation", "occlusion: mean drop of the target score when a sliding window covering the pixel is replaced (Captum's Occlusion)",
+            false, PerturbationSettings.OcclusionSettings, PerturbationSettings.CreateOcclusion),
+        new MethodDescriptor("feature-ablation", "perturbation", "feature ablation: drop of the target score when the pixel's feature (mask id or superpixel) is replaced (Captum's FeatureAblation)",
+            false, PerturbationSettings.FeatureAblationSettings, PerturbationSettings.CreateFeatureAblation),
     };
 
     /// <summary>The method called <paramref name="name"/>; an unknown name is a usage error listing the known ones.</summary>

@@ -27,6 +27,15 @@ public class BadInputTests
             { "missing weights", new[] { "--image", "{image}", "--weights", "{missing}" }, 3, "weights file not found" },
             { "wrong array shape", new[] { "--input", "{array}" }, 2, "input shape [2, 3, 28, 28] does not fit fmnist-cnn: expected [N, 1, 28, 28]" },
             { "no input", Array.Empty<string>(), 2, "give the images with --image" },
+            { "occlusion window larger than the image", new[] { "--image", "{image}", "--method", "occlusion", "--param", "window=40" }, 2, "occlusion window 40 is larger than the image (28 pixels)" },
+            { "occlusion stride larger than the window", new[] { "--image", "{image}", "--method", "occlusion", "--param", "window=4", "--param", "stride=6" }, 2, "occlusion stride 6 is larger than the window 4" },
+            { "unknown occlusion baseline", new[] { "--image", "{image}", "--method", "occlusion", "--param", "baseline=purple" }, 2, "--param baseline=purple: expected 0, a number, mean, blur" },
+            { "malformed window", new[] { "--image", "{image}", "--method", "occlusion", "--param", "window=4x" }, 2, "--param window=4x: expected a positive whole number of pixels" },
+            { "unknown output", new[] { "--image", "{image}", "--method", "occlusion", "--param", "output=prob" }, 2, "--param output=prob: expected one of logit, probability" },
+            { "missing feature mask", new[] { "--image", "{image}", "--method", "feature-ablation", "--param", "feature-mask={missing}" }, 3, "was not found" },
+            { "feature mask of floats", new[] { "--image", "{image}", "--method", "feature-ablation", "--param", "feature-mask={array}" }, 2, "expected integer ids per pixel" },
+            { "unknown segmentation", new[] { "--image", "{image}", "--method", "feature-ablation", "--param", "segmentation=voronoi" }, 2, "--param segmentation=voronoi: expected grid:N" },
+            { "zero batch size", new[] { "--image", "{image}", "--method", "occlusion", "--param", "batch-size=0" }, 2, "--param batch-size=0: expected a positive number" },
         };
     }
 
@@ -44,7 +53,7 @@ public class BadInputTests
             ["{array}"] = WrongArray(folder),
         };
         var args = new List<string> { "explain", "--model", "fmnist-cnn", "--weights", Fixtures.FmnistWeights, "--method", "gradcam", "--layer", "conv3" };
-        args = Override(args, arguments.Select(a => values.GetValueOrDefault(a, a)).ToList());
+        args = Override(args, arguments.Select(a => values.Aggregate(a, (text, value) => text.Replace(value.Key, value.Value))).ToList());
         string output = folder.File("out");
         args.AddRange(new[] { "--out", output });
 

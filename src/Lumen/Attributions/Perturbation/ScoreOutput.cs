@@ -1,0 +1,11 @@
+namespace Lumen.Attributions.Perturbation;
+
+/// <summary>Which output of the model a perturbation method scores.</summary>
+public enum ScoreOutput
+{
+    /// <summary>The raw logit of the target (Captum's Occlusion, FeatureAblation and KernelShap score the forward output).</summary>
+    Logit,
+
+    /// <summary>The softmax probability of the target (LIME's classifier_fn, RISE, meaningful perturbation).</summary>
+    Probability,
+}

@@ -1,0 +1,65 @@
+using System.Text.Json;
+using Lumen.Imaging;
+using Lumen.Tests.Attributions;
+using Xunit;
+
+namespace Lumen.Tests.Cli;
+
+/// <summary>The perturbation family through <c>lumen explain</c> and <c>lumen methods</c> on the reference CNN.</summary>
+public class PerturbationCommandTests
+{
+    private static readonly string Weights = Fixtures.FmnistWeights;
+
+    private static CliRunner.Result Explain(string output, params string[] arguments) =>
+        CliRunner.Run(new[] { "explain", "--model", "fmnist-cnn", "--weights", Weights, "--input", Fixtures.FmnistInputs, "--out", output }
+            .Concat(arguments).ToArray());
+
+    [Fact]
+    public void OcclusionAndFeatureAblationWriteCaptumsMaps()
+    {
+        using var folder = new TempDirectory();
+        string output = folder.File("out");
+        var result = Explain(output, "--method", "occlusion", "--param", "window=4", "--param", "stride=2", "--json");
+        Assert.True(result.ExitCode == 0, result.Error);
+        var ablationRun = Explain(output, "--method", "feature-ablation", "--param", $"feature-mask={Fixtures.FeatureMask}");
+        Assert.True(ablationRun.ExitCode == 0, ablationRun.Error);
+        using var occlusion = NpyFile.Read(Path.Combine(output, "fmnist_cnn_inputs_0_3.occlusion.npy"));
+        using var expectedOcclusion = NpyFile.Read(Fixtures.Attribution("captum_occlusion"));
+        ReferenceComparison.AssertMatches(expectedOcclusion, occlusion, 1e-4);
+        using var ablation = NpyFile.Read(Path.Combine(output, "fmnist_cnn_inputs_0_3.feature-ablation.npy"));
+        using var expectedAblation = NpyFile.Read(Fixtures.Attribution("captum_feature_ablation"));
+        ReferenceComparison.AssertMatches(expectedAblation, ablation, 1e-4);
+        using var json = JsonDocument.Parse(result.Output);
+        var settings = json.RootElement.GetProperty("methods")[0].GetProperty("settings");
+        Assert.Equal("4", settings.GetProperty("window").GetString());
+        Assert.Equal("zero", settings.GetProperty("baseline").GetString());
+        Assert.Equal(2 + 2 * 4, Directory.GetFiles(output).Length);
+    }
+
+    [Fact]
+    public void OcclusionTakesBlurAndMeanBaselines()
+    {
+        using var folder = new TempDirectory();
+        string output = folder.File("out");
+        foreach (string baseline in new[] { "blur", "mean" })
+        {
+            var result = Explain(output, "--method", "occlusion", "--param", "window=7", "--param", "stride=7", "--param", $"baseline={baseline}", "--json");
+            Assert.True(result.ExitCode == 0, result.Error);
+            Assert.Contains(baseline == "blur" ? "\"blur:5\"" : "\"mean\"", result.Output);
+            using var map = NpyFile.Read(Path.Combine(output, "fmnist_cnn_inputs_0_3.occlusion.npy"));
+            Assert.Equal(new long[] { 4, 1, 28, 28 }, map.shape);
+            Assert.True(map.abs().max().item<float>() > 0);
+        }
+    }
+
+    [Fact]
+    public void MethodsListsThePerturbationFamilyWithSettings()
+    {
+        var verbose = CliRunner.Run("methods", "--verbose");
+        Assert.Equal(0, verbose.ExitCode);
+        foreach (string name in new[] { "occlusion", "feature-ablation" })
+            Assert.Contains(verbose.Output.Split('\n'), line => line.StartsWith(name + " ", StringComparison.Ordinal) && line.Contains("perturbation"));
+        Assert.Contains("--param window=8", verbose.Output);
+        Assert.Contains("--param feature-mask=none", verbose.Output);
+    }
+}
