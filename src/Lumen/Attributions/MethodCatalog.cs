@@ -65,6 +65,8 @@ public static class MethodCatalog
             false, PerturbationSettings.OcclusionSettings, PerturbationSettings.CreateOcclusion),
         new MethodDescriptor("feature-ablation", "perturbation", "feature ablation: drop of the target score when the pixel's feature (mask id or superpixel) is replaced (Captum's FeatureAblation)",
             false, PerturbationSettings.FeatureAblationSettings, PerturbationSettings.CreateFeatureAblation),
+        new MethodDescriptor("rise", "perturbation", "RISE: scores of the image under random smooth masks, averaged with the masks as weights",
+            false, PerturbationSettings.RiseSettings, PerturbationSettings.CreateRise),
     };
 
     /// <summary>The method called <paramref name="name"/>; an unknown name is a usage error listing the known ones.</summary>

@@ -35,6 +35,8 @@ public class BadInputTests
             { "missing feature mask", new[] { "--image", "{image}", "--method", "feature-ablation", "--param", "feature-mask={missing}" }, 3, "was not found" },
             { "feature mask of floats", new[] { "--image", "{image}", "--method", "feature-ablation", "--param", "feature-mask={array}" }, 2, "expected integer ids per pixel" },
             { "unknown segmentation", new[] { "--image", "{image}", "--method", "feature-ablation", "--param", "segmentation=voronoi" }, 2, "--param segmentation=voronoi: expected grid:N" },
+            { "rise keep probability above one", new[] { "--image", "{image}", "--method", "rise", "--param", "keep-probability=1.5" }, 2, "--param keep-probability=1.5: expected a number above 0 and at most 1" },
+            { "rise without masks", new[] { "--image", "{image}", "--method", "rise", "--param", "masks=0" }, 2, "--param masks=0: expected a positive number of masks" },
             { "zero batch size", new[] { "--image", "{image}", "--method", "occlusion", "--param", "batch-size=0" }, 2, "--param batch-size=0: expected a positive number" },
         };
     }

@@ -52,12 +52,29 @@ public class PerturbationCommandTests
         }
     }
 
+    [Theory]
+    [InlineData("rise", "masks=60")]
+    public void RandomMethodsWriteAMapOfTheInputsSizeAndRepeatWithTheSameSeed(string method, string setting)
+    {
+        using var folder = new TempDirectory();
+        var first = Explain(folder.File("a"), "--method", method, "--param", setting, "--param", "seed=4", "--json");
+        Assert.True(first.ExitCode == 0, first.Error);
+        var second = Explain(folder.File("b"), "--method", method, "--param", setting, "--param", "seed=4");
+        Assert.True(second.ExitCode == 0, second.Error);
+        string name = $"fmnist_cnn_inputs_0_3.{method}.npy";
+        using var map = NpyFile.Read(Path.Combine(folder.File("a"), name));
+        Assert.Equal(new long[] { 4, 1, 28, 28 }, map.shape);
+        Assert.Equal(File.ReadAllBytes(Path.Combine(folder.File("a"), name)), File.ReadAllBytes(Path.Combine(folder.File("b"), name)));
+        using var json = JsonDocument.Parse(first.Output);
+        Assert.Equal("4", json.RootElement.GetProperty("methods")[0].GetProperty("settings").GetProperty("seed").GetString());
+    }
+
     [Fact]
     public void MethodsListsThePerturbationFamilyWithSettings()
     {
         var verbose = CliRunner.Run("methods", "--verbose");
         Assert.Equal(0, verbose.ExitCode);
-        foreach (string name in new[] { "occlusion", "feature-ablation" })
+        foreach (string name in new[] { "occlusion", "feature-ablation", "rise" })
             Assert.Contains(verbose.Output.Split('\n'), line => line.StartsWith(name + " ", StringComparison.Ordinal) && line.Contains("perturbation"));
         Assert.Contains("--param window=8", verbose.Output);
         Assert.Contains("--param feature-mask=none", verbose.Output);

@@ -14,6 +14,8 @@ public static class PerturbationSettings
 
     private static MethodSetting BatchSize => new("batch-size", Text(EvaluationOptions.DefaultBatchSize), "perturbed inputs per forward pass");
 
+    private static MethodSetting Seed => new("seed", "0", "seed of the random perturbations; the same seed gives an identical result");
+
     private static MethodSetting Output(string fallback) => new("output", fallback, "the scored output: logit or probability (softmax)");
 
     /// <summary>The settings of <c>occlusion</c>.</summary>
@@ -33,6 +35,18 @@ public static class PerturbationSettings
         new MethodSetting("segmentation", "grid:4", "features when no mask is given: grid:N, grid:RxC, slic or slic:K"),
         new MethodSetting("baseline", "0", "what an ablated feature becomes: 0 or any number, mean, blur, blur:SIGMA, or a .npy file"),
         Output("logit"),
+        BatchSize,
+    };
+
+    /// <summary>The settings of <c>rise</c>.</summary>
+    public static IReadOnlyList<MethodSetting> RiseSettings { get; } = new[]
+    {
+        new MethodSetting("masks", Text(Rise.DefaultMasks), "number of random masks N"),
+        new MethodSetting("cells", Text(Rise.DefaultCells), "grid cells per side of the low-resolution masks"),
+        new MethodSetting("keep-probability", "0.5", "probability p that a grid cell is kept"),
+        Seed,
+        new MethodSetting("baseline", "0", "what hidden pixels become: 0 or any number, mean, blur, blur:SIGMA, or a .npy file"),
+        Output("probability"),
         BatchSize,
     };
 
@@ -69,4 +83,9 @@ public static class PerturbationSettings
             : FeatureMask.FromSegmentation(Segmentations.Parse("segmentation", options.Parameters.GetValueOrDefault("segmentation", "grid:4")));
         return new FeatureAblation(model, mask, ReplacementOf(options), Evaluation(options, ScoreOutput.Logit));
     }
+
+    /// <summary>Builds <c>rise</c>.</summary>
+    public static IAttributionMethod CreateRise(ExplainableModel model, MethodOptions options) =>
+        new Rise(model, options.GetInt("masks", Rise.DefaultMasks), options.GetInt("cells", Rise.DefaultCells),
+            options.GetDouble("keep-probability", 0.5), options.GetInt("seed", 0), ReplacementOf(options), Evaluation(options, ScoreOutput.Probability));
 }
