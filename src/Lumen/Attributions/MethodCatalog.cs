@@ -67,6 +67,8 @@ public static class MethodCatalog
             false, PerturbationSettings.FeatureAblationSettings, PerturbationSettings.CreateFeatureAblation),
         new MethodDescriptor("rise", "perturbation", "RISE: scores of the image under random smooth masks, averaged with the masks as weights",
             false, PerturbationSettings.RiseSettings, PerturbationSettings.CreateRise),
+        new MethodDescriptor("lime", "perturbation", "LIME: weighted ridge surrogate on superpixels switched on and off at random; R^2 in the extras",
+            false, PerturbationSettings.LimeSettings, PerturbationSettings.CreateLime),
     };
 
     /// <summary>The method called <paramref name="name"/>; an unknown name is a usage error listing the known ones.</summary>

@@ -37,6 +37,10 @@ public class BadInputTests
             { "unknown segmentation", new[] { "--image", "{image}", "--method", "feature-ablation", "--param", "segmentation=voronoi" }, 2, "--param segmentation=voronoi: expected grid:N" },
             { "rise keep probability above one", new[] { "--image", "{image}", "--method", "rise", "--param", "keep-probability=1.5" }, 2, "--param keep-probability=1.5: expected a number above 0 and at most 1" },
             { "rise without masks", new[] { "--image", "{image}", "--method", "rise", "--param", "masks=0" }, 2, "--param masks=0: expected a positive number of masks" },
+            { "unknown lime selection", new[] { "--image", "{image}", "--method", "lime", "--param", "selection=best" }, 2, "--param selection=best: expected one of auto, none, highest-weights, forward-selection, lasso-path" },
+            { "lime without samples", new[] { "--image", "{image}", "--method", "lime", "--param", "samples=1" }, 2, "--param samples=1: expected at least 2 samples" },
+            { "slic without a count", new[] { "--image", "{image}", "--method", "lime", "--param", "segmentation=slic:many" }, 2, "--param segmentation=slic:many: expected a positive whole number" },
+            { "unknown lime fill", new[] { "--image", "{image}", "--method", "lime", "--param", "hide=noise" }, 2, "--param hide=noise: expected segment-mean, 0, a number, mean, blur" },
             { "zero batch size", new[] { "--image", "{image}", "--method", "occlusion", "--param", "batch-size=0" }, 2, "--param batch-size=0: expected a positive number" },
         };
     }

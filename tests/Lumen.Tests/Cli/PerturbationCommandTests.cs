@@ -54,6 +54,7 @@ public class PerturbationCommandTests
 
     [Theory]
     [InlineData("rise", "masks=60")]
+    [InlineData("lime", "samples=40")]
     public void RandomMethodsWriteAMapOfTheInputsSizeAndRepeatWithTheSameSeed(string method, string setting)
     {
         using var folder = new TempDirectory();
@@ -70,11 +71,30 @@ public class PerturbationCommandTests
     }
 
     [Fact]
+    public void LimeReportsTheSurrogatesFitPerImage()
+    {
+        using var folder = new TempDirectory();
+        var result = Explain(folder.File("out"), "--method", "lime", "--param", "samples=50", "--param", "segmentation=grid:4",
+            "--param", "features=3", "--param", "selection=forward-selection", "--json");
+        Assert.True(result.ExitCode == 0, result.Error);
+        using var json = JsonDocument.Parse(result.Output);
+        var extras = json.RootElement.GetProperty("methods")[0].GetProperty("extras");
+        Assert.Equal(4, extras.GetProperty("r2").GetArrayLength());
+        Assert.All(extras.GetProperty("superpixels").EnumerateArray(), count => Assert.Equal(16, count.GetDouble()));
+        using var map = NpyFile.Read(Path.Combine(folder.File("out"), "fmnist_cnn_inputs_0_3.lime.npy"));
+        for (int n = 0; n < 4; n++)
+        {
+            using var distinct = map[n].flatten().unique().output;
+            Assert.True(distinct.shape[0] <= 4, "three superpixels and zero");
+        }
+    }
+
+    [Fact]
     public void MethodsListsThePerturbationFamilyWithSettings()
     {
         var verbose = CliRunner.Run("methods", "--verbose");
         Assert.Equal(0, verbose.ExitCode);
-        foreach (string name in new[] { "occlusion", "feature-ablation", "rise" })
+        foreach (string name in new[] { "occlusion", "feature-ablation", "rise", "lime" })
             Assert.Contains(verbose.Output.Split('\n'), line => line.StartsWith(name + " ", StringComparison.Ordinal) && line.Contains("perturbation"));
         Assert.Contains("--param window=8", verbose.Output);
         Assert.Contains("--param feature-mask=none", verbose.Output);

@@ -16,6 +16,10 @@ public static class PerturbationSettings
 
     private static MethodSetting Seed => new("seed", "0", "seed of the random perturbations; the same seed gives an identical result");
 
+    private static MethodSetting Segmentation => new("segmentation", "slic:50", "superpixels: grid:N, grid:RxC, slic or slic:K (about K superpixels)");
+
+    private static MethodSetting Hide => new("hide", "segment-mean", "what hidden superpixels show: segment-mean (their mean colour), 0 or any number, mean, blur, blur:SIGMA, or a .npy file");
+
     private static MethodSetting Output(string fallback) => new("output", fallback, "the scored output: logit or probability (softmax)");
 
     /// <summary>The settings of <c>occlusion</c>.</summary>
@@ -46,6 +50,20 @@ public static class PerturbationSettings
         new MethodSetting("keep-probability", "0.5", "probability p that a grid cell is kept"),
         Seed,
         new MethodSetting("baseline", "0", "what hidden pixels become: 0 or any number, mean, blur, blur:SIGMA, or a .npy file"),
+        Output("probability"),
+        BatchSize,
+    };
+
+    /// <summary>The settings of <c>lime</c>.</summary>
+    public static IReadOnlyList<MethodSetting> LimeSettings { get; } = new[]
+    {
+        new MethodSetting("samples", Text(Lime.DefaultSamples), "perturbed samples per image (the first is the image itself)"),
+        Segmentation,
+        Hide,
+        new MethodSetting("kernel-width", "0.25", "width w of the kernel sqrt(exp(-d^2/w^2)) on the cosine distance to the full image"),
+        new MethodSetting("features", "all", "how many superpixels the explanation keeps (the others get 0)"),
+        new MethodSetting("selection", "auto", "how they are chosen: " + string.Join(", ", FeatureSelection.Names)),
+        Seed,
         Output("probability"),
         BatchSize,
     };
@@ -88,4 +106,22 @@ public static class PerturbationSettings
     public static IAttributionMethod CreateRise(ExplainableModel model, MethodOptions options) =>
         new Rise(model, options.GetInt("masks", Rise.DefaultMasks), options.GetInt("cells", Rise.DefaultCells),
             options.GetDouble("keep-probability", 0.5), options.GetInt("seed", 0), ReplacementOf(options), Evaluation(options, ScoreOutput.Probability));
+
+    /// <summary>Builds <c>lime</c>.</summary>
+    public static IAttributionMethod CreateLime(ExplainableModel model, MethodOptions options)
+    {
+        int? features = options.Parameters.TryGetValue("features", out string? text) && text.Trim().ToLowerInvariant() != "all"
+            ? options.GetInt("features", 0)
+            : null;
+        return new Lime(model, SegmentationOf(options), FillOf(options), options.GetInt("samples", Lime.DefaultSamples),
+            options.GetDouble("kernel-width", Lime.DefaultKernelWidth), features,
+            FeatureSelection.Parse(options.Parameters.GetValueOrDefault("selection", "auto")), options.GetInt("seed", 0),
+            Evaluation(options, ScoreOutput.Probability));
+    }
+
+    private static ISegmentation SegmentationOf(MethodOptions options) =>
+        Segmentations.Parse("segmentation", options.Parameters.GetValueOrDefault("segmentation", "slic:50"));
+
+    private static SuperpixelFill FillOf(MethodOptions options) =>
+        options.Parameters.TryGetValue("hide", out string? text) ? SuperpixelFill.Parse("hide", text) : SuperpixelFill.SegmentMean;
 }

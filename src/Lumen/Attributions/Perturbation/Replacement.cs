@@ -11,7 +11,10 @@ namespace Lumen.Attributions.Perturbation;
 public static class Replacement
 {
     /// <summary>The baseline named by <paramref name="text"/>; anything else is a usage error naming the setting.</summary>
-    public static Baseline Parse(string setting, string text)
+    /// <param name="setting">The setting's name, for messages.</param>
+    /// <param name="text">The value.</param>
+    /// <param name="otherChoices">Further words the setting accepts, named first in the error message, or null.</param>
+    public static Baseline Parse(string setting, string text, string? otherChoices = null)
     {
         if (text.Trim().Equals("mean", StringComparison.OrdinalIgnoreCase)) return MeanBaseline.Instance;
         try
@@ -20,7 +23,8 @@ public static class Replacement
         }
         catch (LumenException error) when (error.Message.StartsWith("--param baseline=", StringComparison.Ordinal))
         {
-            throw LumenException.Usage($"--param {setting}={text}: expected 0, a number, mean, blur, blur:SIGMA or a .npy file");
+            string others = otherChoices is null ? "" : otherChoices + ", ";
+            throw LumenException.Usage($"--param {setting}={text}: expected {others}0, a number, mean, blur, blur:SIGMA or a .npy file");
         }
     }
 }
