@@ -69,6 +69,8 @@ public static class MethodCatalog
             false, PerturbationSettings.RiseSettings, PerturbationSettings.CreateRise),
         new MethodDescriptor("lime", "perturbation", "LIME: weighted ridge surrogate on superpixels switched on and off at random; R^2 in the extras",
             false, PerturbationSettings.LimeSettings, PerturbationSettings.CreateLime),
+        new MethodDescriptor("kernel-shap", "perturbation", "KernelSHAP: Shapley values of superpixels from kernel-sampled coalitions, summing to f(x) - f(baseline)",
+            false, PerturbationSettings.KernelShapSettings, PerturbationSettings.CreateKernelShap),
     };
 
     /// <summary>The method called <paramref name="name"/>; an unknown name is a usage error listing the known ones.</summary>

@@ -41,6 +41,7 @@ public class BadInputTests
             { "lime without samples", new[] { "--image", "{image}", "--method", "lime", "--param", "samples=1" }, 2, "--param samples=1: expected at least 2 samples" },
             { "slic without a count", new[] { "--image", "{image}", "--method", "lime", "--param", "segmentation=slic:many" }, 2, "--param segmentation=slic:many: expected a positive whole number" },
             { "unknown lime fill", new[] { "--image", "{image}", "--method", "lime", "--param", "hide=noise" }, 2, "--param hide=noise: expected segment-mean, 0, a number, mean, blur" },
+            { "kernel-shap without samples", new[] { "--image", "{image}", "--method", "kernel-shap", "--param", "samples=0" }, 2, "--param samples=0: expected at least 2 samples" },
             { "zero batch size", new[] { "--image", "{image}", "--method", "occlusion", "--param", "batch-size=0" }, 2, "--param batch-size=0: expected a positive number" },
         };
     }

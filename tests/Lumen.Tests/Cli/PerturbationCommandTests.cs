@@ -55,6 +55,7 @@ public class PerturbationCommandTests
     [Theory]
     [InlineData("rise", "masks=60")]
     [InlineData("lime", "samples=40")]
+    [InlineData("kernel-shap", "samples=40")]
     public void RandomMethodsWriteAMapOfTheInputsSizeAndRepeatWithTheSameSeed(string method, string setting)
     {
         using var folder = new TempDirectory();
@@ -94,7 +95,7 @@ public class PerturbationCommandTests
     {
         var verbose = CliRunner.Run("methods", "--verbose");
         Assert.Equal(0, verbose.ExitCode);
-        foreach (string name in new[] { "occlusion", "feature-ablation", "rise", "lime" })
+        foreach (string name in new[] { "occlusion", "feature-ablation", "rise", "lime", "kernel-shap" })
             Assert.Contains(verbose.Output.Split('\n'), line => line.StartsWith(name + " ", StringComparison.Ordinal) && line.Contains("perturbation"));
         Assert.Contains("--param window=8", verbose.Output);
         Assert.Contains("--param feature-mask=none", verbose.Output);

@@ -68,6 +68,17 @@ public static class PerturbationSettings
         BatchSize,
     };
 
+    /// <summary>The settings of <c>kernel-shap</c>.</summary>
+    public static IReadOnlyList<MethodSetting> KernelShapSettings { get; } = new[]
+    {
+        new MethodSetting("samples", Text(KernelShap.DefaultSamples), "coalitions sampled per image from the Shapley kernel (in complementary pairs)"),
+        Segmentation,
+        new MethodSetting("hide", "0", "what hidden superpixels show: 0 or any number, segment-mean, mean, blur, blur:SIGMA, or a .npy file"),
+        Seed,
+        Output("logit"),
+        BatchSize,
+    };
+
     /// <summary>Batch size and output from the settings.</summary>
     public static EvaluationOptions Evaluation(MethodOptions options, ScoreOutput fallback) => new()
     {
@@ -124,4 +135,10 @@ public static class PerturbationSettings
 
     private static SuperpixelFill FillOf(MethodOptions options) =>
         options.Parameters.TryGetValue("hide", out string? text) ? SuperpixelFill.Parse("hide", text) : SuperpixelFill.SegmentMean;
+
+    /// <summary>Builds <c>kernel-shap</c>.</summary>
+    public static IAttributionMethod CreateKernelShap(ExplainableModel model, MethodOptions options) =>
+        new KernelShap(model, SegmentationOf(options),
+            options.Parameters.TryGetValue("hide", out string? text) ? SuperpixelFill.Parse("hide", text) : null,
+            options.GetInt("samples", KernelShap.DefaultSamples), options.GetInt("seed", 0), Evaluation(options, ScoreOutput.Logit));
 }
