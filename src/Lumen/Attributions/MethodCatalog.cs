@@ -71,6 +71,8 @@ public static class MethodCatalog
             false, PerturbationSettings.LimeSettings, PerturbationSettings.CreateLime),
         new MethodDescriptor("kernel-shap", "perturbation", "KernelSHAP: Shapley values of superpixels from kernel-sampled coalitions, summing to f(x) - f(baseline)",
             false, PerturbationSettings.KernelShapSettings, PerturbationSettings.CreateKernelShap),
+        new MethodDescriptor("learned-mask", "perturbation", "meaningful perturbation: a smooth low-resolution mask optimised (Adam, L1 + TV) to delete or preserve the score",
+            false, PerturbationSettings.LearnedMaskSettings, PerturbationSettings.CreateLearnedMask),
     };
 
     /// <summary>The method called <paramref name="name"/>; an unknown name is a usage error listing the known ones.</summary>

@@ -31,7 +31,7 @@ public class BadInputTests
             { "occlusion stride larger than the window", new[] { "--image", "{image}", "--method", "occlusion", "--param", "window=4", "--param", "stride=6" }, 2, "occlusion stride 6 is larger than the window 4" },
             { "unknown occlusion baseline", new[] { "--image", "{image}", "--method", "occlusion", "--param", "baseline=purple" }, 2, "--param baseline=purple: expected 0, a number, mean, blur" },
             { "malformed window", new[] { "--image", "{image}", "--method", "occlusion", "--param", "window=4x" }, 2, "--param window=4x: expected a positive whole number of pixels" },
-            { "unknown output", new[] { "--image", "{image}", "--method", "occlusion", "--param", "output=prob" }, 2, "--param output=prob: expected one of logit, probability" },
+            { "unknown output", new[] { "--image", "{image}", "--method", "occlusion", "--param", "output=prob" }, 2, "--param output=prob: expected one of logit, probability, log-probability" },
             { "missing feature mask", new[] { "--image", "{image}", "--method", "feature-ablation", "--param", "feature-mask={missing}" }, 3, "was not found" },
             { "feature mask of floats", new[] { "--image", "{image}", "--method", "feature-ablation", "--param", "feature-mask={array}" }, 2, "expected integer ids per pixel" },
             { "unknown segmentation", new[] { "--image", "{image}", "--method", "feature-ablation", "--param", "segmentation=voronoi" }, 2, "--param segmentation=voronoi: expected grid:N" },
@@ -42,6 +42,9 @@ public class BadInputTests
             { "slic without a count", new[] { "--image", "{image}", "--method", "lime", "--param", "segmentation=slic:many" }, 2, "--param segmentation=slic:many: expected a positive whole number" },
             { "unknown lime fill", new[] { "--image", "{image}", "--method", "lime", "--param", "hide=noise" }, 2, "--param hide=noise: expected segment-mean, 0, a number, mean, blur" },
             { "kernel-shap without samples", new[] { "--image", "{image}", "--method", "kernel-shap", "--param", "samples=0" }, 2, "--param samples=0: expected at least 2 samples" },
+            { "unknown mask game", new[] { "--image", "{image}", "--method", "learned-mask", "--param", "game=hide" }, 2, "--param game=hide: expected one of deletion, preservation" },
+            { "learned mask without steps", new[] { "--image", "{image}", "--method", "learned-mask", "--param", "iterations=0" }, 2, "--param iterations=0: expected a positive number of steps" },
+            { "learned mask start outside 0..1", new[] { "--image", "{image}", "--method", "learned-mask", "--param", "init=2" }, 2, "--param init=2: expected a number from 0 to 1" },
             { "zero batch size", new[] { "--image", "{image}", "--method", "occlusion", "--param", "batch-size=0" }, 2, "--param batch-size=0: expected a positive number" },
         };
     }

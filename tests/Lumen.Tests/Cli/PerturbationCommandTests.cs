@@ -91,11 +91,27 @@ public class PerturbationCommandTests
     }
 
     [Fact]
+    public void LearnedMaskReportsScoreAndArea()
+    {
+        using var folder = new TempDirectory();
+        var result = Explain(folder.File("out"), "--method", "learned-mask", "--param", "iterations=5", "--param", "perturbation=0",
+            "--param", "game=preservation", "--json");
+        Assert.True(result.ExitCode == 0, result.Error);
+        using var json = JsonDocument.Parse(result.Output);
+        var method = json.RootElement.GetProperty("methods")[0];
+        Assert.Equal("preservation", method.GetProperty("settings").GetProperty("game").GetString());
+        foreach (string extra in new[] { "score", "original_score", "area" })
+            Assert.Equal(4, method.GetProperty("extras").GetProperty(extra).GetArrayLength());
+        using var map = NpyFile.Read(Path.Combine(folder.File("out"), "fmnist_cnn_inputs_0_3.learned-mask.npy"));
+        Assert.Equal(new long[] { 4, 1, 28, 28 }, map.shape);
+    }
+
+    [Fact]
     public void MethodsListsThePerturbationFamilyWithSettings()
     {
         var verbose = CliRunner.Run("methods", "--verbose");
         Assert.Equal(0, verbose.ExitCode);
-        foreach (string name in new[] { "occlusion", "feature-ablation", "rise", "lime", "kernel-shap" })
+        foreach (string name in new[] { "occlusion", "feature-ablation", "rise", "lime", "kernel-shap", "learned-mask" })
             Assert.Contains(verbose.Output.Split('\n'), line => line.StartsWith(name + " ", StringComparison.Ordinal) && line.Contains("perturbation"));
         Assert.Contains("--param window=8", verbose.Output);
         Assert.Contains("--param feature-mask=none", verbose.Output);

@@ -12,7 +12,7 @@ public sealed record EvaluationOptions
     /// <summary>Perturbed inputs per forward pass (default 64); must be positive.</summary>
     public int BatchSize { get; init; } = DefaultBatchSize;
 
-    /// <summary>The scored output: the target's logit or its softmax probability.</summary>
+    /// <summary>The scored output: the target's logit, its softmax probability or the log of that probability.</summary>
     public ScoreOutput Output { get; init; } = ScoreOutput.Logit;
 
     /// <summary>Receives the number of evaluated inputs after every forward pass, or null.</summary>
@@ -22,5 +22,11 @@ public sealed record EvaluationOptions
     public CancellationToken Cancellation { get; init; }
 
     /// <summary>The output as text, as recorded in settings.</summary>
-    public string OutputName => Output == ScoreOutput.Logit ? "logit" : "probability";
+    public string OutputName => NameOf(Output);
+
+    /// <summary>The command-line names of the outputs, in enum order.</summary>
+    public static IReadOnlyList<string> OutputNames { get; } = new[] { "logit", "probability", "log-probability" };
+
+    /// <summary>The command-line name of <paramref name="output"/>.</summary>
+    public static string NameOf(ScoreOutput output) => OutputNames[(int)output];
 }

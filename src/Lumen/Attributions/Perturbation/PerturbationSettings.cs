@@ -20,7 +20,7 @@ public static class PerturbationSettings
 
     private static MethodSetting Hide => new("hide", "segment-mean", "what hidden superpixels show: segment-mean (their mean colour), 0 or any number, mean, blur, blur:SIGMA, or a .npy file");
 
-    private static MethodSetting Output(string fallback) => new("output", fallback, "the scored output: logit or probability (softmax)");
+    private static MethodSetting Output(string fallback) => new("output", fallback, "the scored output: logit, probability (softmax) or log-probability");
 
     /// <summary>The settings of <c>occlusion</c>.</summary>
     public static IReadOnlyList<MethodSetting> OcclusionSettings { get; } = new[]
@@ -79,13 +79,27 @@ public static class PerturbationSettings
         BatchSize,
     };
 
+    /// <summary>The settings of <c>learned-mask</c>.</summary>
+    public static IReadOnlyList<MethodSetting> LearnedMaskSettings { get; } = new[]
+    {
+        new MethodSetting("game", "deletion", "deletion (smallest region whose removal destroys the score) or preservation (smallest region that keeps it)"),
+        new MethodSetting("perturbation", "blur", "what removed pixels become: blur (sigma 5), blur:SIGMA, 0 or any number, mean, or a .npy file"),
+        new MethodSetting("mask-size", "auto", "side of the low-resolution mask in cells; auto = max(14, image side / 8)"),
+        new MethodSetting("iterations", Text(LearnedMask.DefaultIterations), "Adam steps"),
+        new MethodSetting("learning-rate", "0.1", "Adam's learning rate"),
+        new MethodSetting("l1", LearnedMask.DefaultAreaWeight.ToString(CultureInfo.InvariantCulture), "weight of the mask's area (mean)"),
+        new MethodSetting("tv", LearnedMask.DefaultSmoothnessWeight.ToString(CultureInfo.InvariantCulture), "weight of the total variation mean |grad m|^beta"),
+        new MethodSetting("tv-exponent", "3", "beta, the exponent of the total variation"),
+        new MethodSetting("init", "0.5", "the mask's starting value (1 = intact image)"),
+        Output("probability"),
+    };
+
     /// <summary>Batch size and output from the settings.</summary>
     public static EvaluationOptions Evaluation(MethodOptions options, ScoreOutput fallback) => new()
     {
         BatchSize = options.GetInt("batch-size", EvaluationOptions.DefaultBatchSize),
-        Output = options.GetChoice("output", fallback == ScoreOutput.Logit ? "logit" : "probability", "logit", "probability") == "logit"
-            ? ScoreOutput.Logit
-            : ScoreOutput.Probability,
+        Output = (ScoreOutput)EvaluationOptions.OutputNames.ToList().IndexOf(
+            options.GetChoice("output", EvaluationOptions.NameOf(fallback), EvaluationOptions.OutputNames.ToArray())),
     };
 
     /// <summary>The replacement named by setting <paramref name="name"/>, or zeros.</summary>
@@ -141,4 +155,19 @@ public static class PerturbationSettings
         new KernelShap(model, SegmentationOf(options),
             options.Parameters.TryGetValue("hide", out string? text) ? SuperpixelFill.Parse("hide", text) : null,
             options.GetInt("samples", KernelShap.DefaultSamples), options.GetInt("seed", 0), Evaluation(options, ScoreOutput.Logit));
+
+    /// <summary>Builds <c>learned-mask</c>.</summary>
+    public static IAttributionMethod CreateLearnedMask(ExplainableModel model, MethodOptions options)
+    {
+        string size = options.Parameters.GetValueOrDefault("mask-size", "auto").Trim().ToLowerInvariant();
+        var evaluation = Evaluation(options, ScoreOutput.Probability);
+        return new LearnedMask(model,
+            options.GetChoice("game", "deletion", "deletion", "preservation") == "deletion" ? MaskGame.Deletion : MaskGame.Preservation,
+            options.Parameters.TryGetValue("perturbation", out string? perturbation) ? Replacement.Parse("perturbation", perturbation) : null,
+            size == "auto" ? 0 : options.GetInt("mask-size", 0) is var cells && cells > 0 ? cells
+                : throw LumenException.Usage($"--param mask-size={size}: expected auto or a positive whole number of cells"),
+            options.GetInt("iterations", LearnedMask.DefaultIterations), options.GetDouble("learning-rate", 0.1),
+            options.GetDouble("l1", LearnedMask.DefaultAreaWeight), options.GetDouble("tv", LearnedMask.DefaultSmoothnessWeight),
+            options.GetDouble("tv-exponent", 3), options.GetDouble("init", 0.5), evaluation);
+    }
 }

@@ -56,7 +56,12 @@ public sealed class PerturbationTarget
     /// </summary>
     public Tensor Score(Tensor logits, IReadOnlyList<int> imageOfRow)
     {
-        Tensor outputs = Output == ScoreOutput.Probability ? logits.softmax(1) : logits;
+        Tensor outputs = Output switch
+        {
+            ScoreOutput.Probability => logits.softmax(1),
+            ScoreOutput.LogProbability => logits.log_softmax(1),
+            _ => logits,
+        };
         if (Classes.Any(c => c < 0)) return Target.Score(outputs);
         var rowClasses = imageOfRow.Select(image => Classes[image]).ToArray();
         using var index = torch.tensor(rowClasses, dtype: ScalarType.Int64, device: logits.device).unsqueeze(1);

@@ -8,4 +8,7 @@ public enum ScoreOutput
 
     /// <summary>The softmax probability of the target (LIME's classifier_fn, RISE, meaningful perturbation).</summary>
     Probability,
+
+    /// <summary>The log of the target's softmax probability (does not saturate when the probability is close to 1).</summary>
+    LogProbability,
 }
