@@ -69,6 +69,8 @@ public static class MethodCatalog
             false, PerturbationSettings.RiseSettings, PerturbationSettings.CreateRise),
         new MethodDescriptor("lime", "perturbation", "LIME: weighted ridge surrogate on superpixels switched on and off at random; R^2 in the extras",
             false, PerturbationSettings.LimeSettings, PerturbationSettings.CreateLime),
+        new MethodDescriptor("lime-noise", "perturbation", "LIME with pixel noise: K-Lasso on samples x + noise within radius epsilon; local slopes of K pixels",
+            false, PerturbationSettings.LimeNoiseSettings, PerturbationSettings.CreateLimeNoise),
         new MethodDescriptor("kernel-shap", "perturbation", "KernelSHAP: Shapley values of superpixels from kernel-sampled coalitions, summing to f(x) - f(baseline)",
             false, PerturbationSettings.KernelShapSettings, PerturbationSettings.CreateKernelShap),
         new MethodDescriptor("learned-mask", "perturbation", "meaningful perturbation: a smooth low-resolution mask optimised (Adam, L1 + TV) to delete or preserve the score",

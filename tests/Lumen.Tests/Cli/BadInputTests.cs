@@ -45,6 +45,8 @@ public class BadInputTests
             { "unknown mask game", new[] { "--image", "{image}", "--method", "learned-mask", "--param", "game=hide" }, 2, "--param game=hide: expected one of deletion, preservation" },
             { "learned mask without steps", new[] { "--image", "{image}", "--method", "learned-mask", "--param", "iterations=0" }, 2, "--param iterations=0: expected a positive number of steps" },
             { "learned mask start outside 0..1", new[] { "--image", "{image}", "--method", "learned-mask", "--param", "init=2" }, 2, "--param init=2: expected a number from 0 to 1" },
+            { "lime-noise without radius", new[] { "--image", "{image}", "--method", "lime-noise", "--param", "radius=0" }, 2, "--param radius=0: expected a positive number" },
+            { "lime-noise block of no pixels", new[] { "--image", "{image}", "--method", "lime-noise", "--param", "cell=0" }, 2, "--param cell=0: expected auto or a positive whole number of pixels" },
             { "zero batch size", new[] { "--image", "{image}", "--method", "occlusion", "--param", "batch-size=0" }, 2, "--param batch-size=0: expected a positive number" },
         };
     }

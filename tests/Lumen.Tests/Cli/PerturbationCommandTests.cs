@@ -56,6 +56,7 @@ public class PerturbationCommandTests
     [InlineData("rise", "masks=60")]
     [InlineData("lime", "samples=40")]
     [InlineData("kernel-shap", "samples=40")]
+    [InlineData("lime-noise", "samples=40")]
     public void RandomMethodsWriteAMapOfTheInputsSizeAndRepeatWithTheSameSeed(string method, string setting)
     {
         using var folder = new TempDirectory();
@@ -111,7 +112,7 @@ public class PerturbationCommandTests
     {
         var verbose = CliRunner.Run("methods", "--verbose");
         Assert.Equal(0, verbose.ExitCode);
-        foreach (string name in new[] { "occlusion", "feature-ablation", "rise", "lime", "kernel-shap", "learned-mask" })
+        foreach (string name in new[] { "occlusion", "feature-ablation", "rise", "lime", "lime-noise", "kernel-shap", "learned-mask" })
             Assert.Contains(verbose.Output.Split('\n'), line => line.StartsWith(name + " ", StringComparison.Ordinal) && line.Contains("perturbation"));
         Assert.Contains("--param window=8", verbose.Output);
         Assert.Contains("--param feature-mask=none", verbose.Output);

@@ -94,6 +94,19 @@ public static class PerturbationSettings
         Output("probability"),
     };
 
+    /// <summary>The settings of <c>lime-noise</c>.</summary>
+    public static IReadOnlyList<MethodSetting> LimeNoiseSettings { get; } = new[]
+    {
+        new MethodSetting("samples", Text(LimeNoise.DefaultSamples), "noisy samples per image (the first is the image itself)"),
+        new MethodSetting("radius", "0.1", "epsilon: each feature moves by up to this much (input units, all channels alike)"),
+        new MethodSetting("features", Text(LimeNoise.DefaultFeatures), "K, how many pixel features the explanation keeps"),
+        new MethodSetting("cell", "auto", "side of a feature block in pixels; auto = max(1, image side / 28)"),
+        new MethodSetting("selection", "lasso-path", "how the K features are chosen: " + string.Join(", ", FeatureSelection.Names)),
+        Seed,
+        Output("logit"),
+        BatchSize,
+    };
+
     /// <summary>Batch size and output from the settings.</summary>
     public static EvaluationOptions Evaluation(MethodOptions options, ScoreOutput fallback) => new()
     {
@@ -169,5 +182,17 @@ public static class PerturbationSettings
             options.GetInt("iterations", LearnedMask.DefaultIterations), options.GetDouble("learning-rate", 0.1),
             options.GetDouble("l1", LearnedMask.DefaultAreaWeight), options.GetDouble("tv", LearnedMask.DefaultSmoothnessWeight),
             options.GetDouble("tv-exponent", 3), options.GetDouble("init", 0.5), evaluation);
+    }
+
+    /// <summary>Builds <c>lime-noise</c>.</summary>
+    public static IAttributionMethod CreateLimeNoise(ExplainableModel model, MethodOptions options)
+    {
+        string cell = options.Parameters.GetValueOrDefault("cell", "auto").Trim().ToLowerInvariant();
+        return new LimeNoise(model, options.GetInt("samples", LimeNoise.DefaultSamples), options.GetDouble("radius", LimeNoise.DefaultRadius),
+            options.GetInt("features", LimeNoise.DefaultFeatures),
+            cell == "auto" ? 0 : options.GetInt("cell", 0) is var side && side > 0 ? side
+                : throw LumenException.Usage($"--param cell={cell}: expected auto or a positive whole number of pixels"),
+            FeatureSelection.Parse(options.Parameters.GetValueOrDefault("selection", "lasso-path")), options.GetInt("seed", 0),
+            Evaluation(options, ScoreOutput.Logit));
     }
 }
