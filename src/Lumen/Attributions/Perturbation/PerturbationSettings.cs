@@ -16,7 +16,7 @@ public static class PerturbationSettings
 
     private static MethodSetting Seed => new("seed", "0", "seed of the random perturbations; the same seed gives an identical result");
 
-    private static MethodSetting Segmentation => new("segmentation", "slic:50", "superpixels: grid:N, grid:RxC, slic or slic:K (about K superpixels)");
+    private static MethodSetting Segmentation => new("segmentation", "slic:50", "superpixels: grid:N, grid:RxC, slic or slic:K (about K superpixels), quickshift or quickshift:SIGMA");
 
     private static MethodSetting Hide => new("hide", "segment-mean", "what hidden superpixels show: segment-mean (their mean colour), 0 or any number, mean, blur, blur:SIGMA, or a .npy file");
 
@@ -36,7 +36,7 @@ public static class PerturbationSettings
     public static IReadOnlyList<MethodSetting> FeatureAblationSettings { get; } = new[]
     {
         new MethodSetting("feature-mask", "none", "a .npy file of integer feature ids per pixel ([H, W], [1, 1, H, W] or [N, 1, H, W]); without it --param segmentation= groups the pixels"),
-        new MethodSetting("segmentation", "grid:4", "features when no mask is given: grid:N, grid:RxC, slic or slic:K"),
+        new MethodSetting("segmentation", "grid:4", "features when no mask is given: grid:N, grid:RxC, slic, slic:K, quickshift or quickshift:SIGMA"),
         new MethodSetting("baseline", "0", "what an ablated feature becomes: 0 or any number, mean, blur, blur:SIGMA, or a .npy file"),
         Output("logit"),
         BatchSize,

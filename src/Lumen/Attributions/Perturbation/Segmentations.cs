@@ -8,7 +8,8 @@ namespace Lumen.Attributions.Perturbation;
 public static class Segmentations
 {
     /// <summary>
-    /// Parses <c>grid:N</c> / <c>grid:RxC</c>, <c>slic</c> / <c>slic:K</c> (about K superpixels);
+    /// Parses <c>grid:N</c> / <c>grid:RxC</c>, <c>slic</c> / <c>slic:K</c> (about K superpixels),
+    /// <c>quickshift</c> / <c>quickshift:SIGMA</c> (lime's default segmentation, kernel size 4);
     /// a .npy file of integer ids per pixel is read by <see cref="FeatureMask"/>.
     /// </summary>
     public static ISegmentation Parse(string setting, string text)
@@ -24,8 +25,13 @@ public static class Segmentations
                 return new GridSegmentation(shape.Height, shape.Width);
             case "slic":
                 return new SlicSegmentation(argument is null ? SlicSegmentation.DefaultSegments : Positive(setting, text, argument));
+            case "quickshift":
+                if (argument is null) return new QuickshiftSegmentation();
+                return double.TryParse(argument, NumberStyles.Float, CultureInfo.InvariantCulture, out double kernel) && kernel > 0
+                    ? new QuickshiftSegmentation(kernel)
+                    : throw LumenException.Usage($"--param {setting}={text}: expected quickshift:SIGMA with SIGMA a positive number of pixels");
             default:
-                throw LumenException.Usage($"--param {setting}={text}: expected grid:N, grid:RxC, slic or slic:K");
+                throw LumenException.Usage($"--param {setting}={text}: expected grid:N, grid:RxC, slic, slic:K, quickshift or quickshift:SIGMA");
         }
     }
 

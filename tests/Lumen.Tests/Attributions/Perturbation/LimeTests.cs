@@ -14,7 +14,7 @@ public sealed class LimeTests : IDisposable
 {
     private readonly Tensor inputs = NpyFile.Read(Fixtures.FmnistInputs);
 
-    public static TheoryData<string> Segmentations() => new() { "grid:4", "slic:30" };
+    public static TheoryData<string> Segmentations() => new() { "grid:4", "slic:30", "quickshift:2" };
 
     /// <summary>The superpixel of <paramref name="segments"/> [1, 1, H, W] with the largest mean value of the image.</summary>
     internal static long BrightestSegment(Tensor image, Tensor segments)

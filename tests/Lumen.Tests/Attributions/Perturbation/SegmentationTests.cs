@@ -80,12 +80,46 @@ public sealed class SegmentationTests
         }
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public void QuickshiftGivesConnectedSuperpixelsThatFollowEdges(int channels)
+    {
+        int height = 30, width = 32;
+        int[] labels = new QuickshiftSegmentation(kernelSize: 2).Segment(TwoHalves(height, width, channels), channels, height, width);
+        AssertConnectedAndNumbered(labels, height, width);
+        Assert.True(labels.Max() + 1 >= 2);
+        int edge = width * 5 / 8;
+        var left = Enumerable.Range(0, height).SelectMany(r => Enumerable.Range(0, edge).Select(c => labels[r * width + c])).ToHashSet();
+        var right = Enumerable.Range(0, height).SelectMany(r => Enumerable.Range(edge, width - edge).Select(c => labels[r * width + c])).ToHashSet();
+        Assert.Empty(left.Intersect(right));
+    }
+
+    [Fact]
+    public void QuickshiftIsDeterministicAndAFinerKernelSplitsAFashionImageFurther()
+    {
+        using var inputs = NpyFile.Read(Fixtures.FmnistInputs);
+        using var first = Segmentations.Apply(new QuickshiftSegmentation(), inputs);
+        using var second = Segmentations.Apply(Segmentations.Parse("segmentation", "quickshift"), inputs);
+        Assert.True(first.eq(second).all().item<bool>());
+        for (int n = 0; n < 4; n++)
+        {
+            int[] labels = first[n].flatten().data<long>().Select(l => (int)l).ToArray();
+            AssertConnectedAndNumbered(labels, 28, 28);
+            int[] finer = new QuickshiftSegmentation(kernelSize: 1).Segment(inputs[n].flatten().data<float>().ToArray(), 1, 28, 28);
+            AssertConnectedAndNumbered(finer, 28, 28);
+            Assert.True(finer.Max() + 1 >= Math.Max(2, labels.Max() + 1), $"image {n}: {finer.Max() + 1} finer vs {labels.Max() + 1} segments");
+        }
+    }
+
     [Fact]
     public void ParsesTheSegmentationSettings()
     {
         Assert.Equal("grid:3x5", Segmentations.Parse("segmentation", "grid:3x5").Description);
         Assert.Equal("slic:100", Segmentations.Parse("segmentation", "SLIC").Description);
         Assert.Equal("slic:20", Segmentations.Parse("segmentation", "slic:20").Description);
+        Assert.Equal("quickshift:4", Segmentations.Parse("segmentation", "quickshift").Description);
+        Assert.Equal("quickshift:2.5", Segmentations.Parse("segmentation", "quickshift:2.5").Description);
         Assert.Contains("expected a positive whole number", Assert.Throws<LumenException>(() => Segmentations.Parse("segmentation", "slic:x")).Message);
     }
 }
