@@ -65,6 +65,7 @@ public sealed class BatchedEvaluator
             chunkScores.data<float>().CopyTo(scores, (int)start);
             Options.Progress?.Report(new PerturbationProgress(start + length, total));
         }
-        return torch.tensor(scores, dtype: ScalarType.Float32).reshape(images, perImage);
+        using var flat = torch.tensor(scores, dtype: ScalarType.Float32);
+        return flat.reshape(images, perImage);
     }
 }

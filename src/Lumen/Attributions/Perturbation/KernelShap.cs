@@ -108,7 +108,8 @@ public sealed class KernelShap : IAttributionMethod
         {
             for (int i = 1; i <= Samples; i++) rows[i * players] = i % 2;
         }
-        return torch.tensor(rows, dtype: ScalarType.Float32).reshape(1 + Samples, players);
+        using var flat = torch.tensor(rows, dtype: ScalarType.Float32);
+        return flat.reshape(1 + Samples, players);
     }
 
     /// <inheritdoc />
