@@ -21,7 +21,12 @@ internal static class DemoMethods
         ("guided-backprop", []),
         ("gradcam", []),
         ("guided-gradcam", []),
+        ("occlusion", new() { ["window"] = "4", ["stride"] = "2" }),
         ("lrp", []),
+        ("lime", []),
+        ("kernel-shap", []),
+        ("rise", new() { ["masks"] = "2000" }),
+        ("learned-mask", new() { ["iterations"] = "150" }),
     ];
 
     /// <summary>The names of the wanted methods that the catalog has, in the demo's order.</summary>

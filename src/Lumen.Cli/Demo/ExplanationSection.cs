@@ -26,7 +26,7 @@ internal static class ExplanationSection
             report.AddSection("How each method explains the clean model")
                 .Paragraph($"The first test image of every class, explained for the class the model predicts. Layer methods use layer '{DemoMethods.Layer}' (14x14). " +
                            "Signed maps: red supports the class, blue speaks against it; magnitude maps: jet, from blue (low) to red (high). Hover a map for its settings.")
-                .Add(ExplanationGrid.Create(model, display, names, logits, attributions, 120))
+                .Add(ExplanationGrid.Create(model, display, names, logits, attributions, 100))
                 .Add(ExplanationGrid.MethodTable(attributions));
         }
         finally

@@ -81,7 +81,7 @@ internal static class ShortcutSection
             try
             {
                 section.Paragraph($"The {title} on tagged images, each explained for the class it predicts:");
-                section.Add(ExplanationGrid.Create(model, images.expand(-1, 3, -1, -1), names, logits, attributions, 110));
+                section.Add(ExplanationGrid.Create(model, images.expand(-1, 3, -1, -1), names, logits, attributions, 100));
             }
             finally
             {
