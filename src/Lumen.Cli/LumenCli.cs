@@ -20,6 +20,8 @@ public static class LumenCli
         root.Add(LayersCommand.Create(console));
         root.Add(MethodsCommand.Create(console));
         root.Add(ModelsCommand.Create(console));
+        root.Add(TopKCommand.Create(console));
+        root.Add(VisualizeCommand.Create(console));
 
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

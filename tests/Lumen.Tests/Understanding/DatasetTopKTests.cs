@@ -14,6 +14,7 @@ public class DatasetTopKTests
     public void TopAndBottomKPerClassEqualABruteForceSortOfAllTenThousandTestImages()
     {
         const int k = 16;
+        using var threads = TorchThreads.One();
         using var model = ModelCatalog.Load("fmnist-cnn", Fixtures.FmnistWeights);
         using var data = ImageDatasets.Open(ImageDatasets.FashionMnistAlias, "test");
         Assert.Equal(10000, data.Count);
