@@ -13,6 +13,9 @@ namespace Lumen.Understanding;
 /// </summary>
 public static class TopKFiles
 {
+    /// <summary>The montage shows at most this many examples at each end (the JSON and CSV have all K).</summary>
+    public const int MaxMontageColumns = 16;
+
     /// <summary>Writes the JSON report.</summary>
     public static void WriteJson(string path, TopKResult result, string model, IImageDataset data)
     {
@@ -59,17 +62,19 @@ public static class TopKFiles
     }
 
     /// <summary>
-    /// The montage: for each unit a row of its top K and a row of its bottom K, each thumbnail captioned with the
-    /// unit and rank, the image's name and label, and its score.
+    /// The montage: for each unit a row of its top K and a row of its bottom K (at most <see cref="MaxMontageColumns"/>
+    /// each, so the picture stays a reasonable size), each thumbnail captioned with the unit and rank, the image's
+    /// name and label, and its score.
     /// </summary>
     public static RgbImage Montage(TopKResult result, IImageDataset data, string title)
     {
         var panels = new List<MontagePanel>();
+        int columns = Math.Min(result.K, MaxMontageColumns);
         foreach (var ranking in result.Rankings)
         {
             foreach (var (end, examples) in new[] { ("top", ranking.Top), ("bottom", ranking.Bottom) })
             {
-                for (int rank = 0; rank < result.K; rank++)
+                for (int rank = 0; rank < columns; rank++)
                 {
                     if (rank >= examples.Count)
                     {
@@ -85,7 +90,7 @@ public static class TopKFiles
             }
         }
         var options = MontageOptions.Default with { Title = title, MinPanelSide = 112, CaptionFontSize = 11, Padding = 8 };
-        return Imaging.Montage.Create(panels, result.K, options);
+        return Imaging.Montage.Create(panels, columns, options);
     }
 
     private static string Name(IImageDataset data, int index)
