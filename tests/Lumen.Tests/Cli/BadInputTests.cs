@@ -88,9 +88,9 @@ public class BadInputTests
     {
         using var folder = new TempDirectory();
         string data = folder.File("data.npy");
-        using (var pixels = TorchSharp.torch.rand(5, 1, 28, 28)) Lumen.Imaging.NpyFile.Write(data, pixels);
+        using (var pixels = TorchSharp.torch.full(5, 1, 28, 28, 0.5f)) Lumen.Imaging.NpyFile.Write(data, pixels);
         string wrong = folder.File("wrong.npy");
-        using (var pixels = TorchSharp.torch.rand(5, 2, 28, 28)) Lumen.Imaging.NpyFile.Write(wrong, pixels);
+        using (var pixels = TorchSharp.torch.full(5, 2, 28, 28, 0.5f)) Lumen.Imaging.NpyFile.Write(wrong, pixels);
         var values = new Dictionary<string, string> { ["{missing}"] = folder.File("missing"), ["{data}"] = data, ["{array}"] = wrong };
         string output = folder.File("out");
         var args = new List<string> { arguments[0], "--model", "fmnist-cnn", "--weights", Fixtures.FmnistWeights, "--steps", "2", "--out", output };

@@ -9,8 +9,10 @@ namespace Lumen.Tests.Understanding;
 
 /// <summary>
 /// Channel visualization of a TorchVision resnet18 (random weights, 64x64 input to stay fast): 16 channels run in one
-/// batch, each channel's result does not depend on its batch-mates, and the ascent raises every channel.
+/// batch, each channel's result does not depend on its batch-mates, and the ascent raises every channel. Serial, since
+/// the random initialisation seeds torch's global random stream, which tests running in parallel must not share.
 /// </summary>
+[Collection(SerialCollection.Name)]
 public class ChannelVisualizationTests
 {
     private const int Steps = 8;
