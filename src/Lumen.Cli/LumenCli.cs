@@ -23,6 +23,8 @@ public static class LumenCli
         root.Add(ModelsCommand.Create(console));
         root.Add(TrainCommand.Create(console));
         root.Add(ReportCommand.Create(console));
+        root.Add(TopKCommand.Create(console));
+        root.Add(VisualizeCommand.Create(console));
 
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

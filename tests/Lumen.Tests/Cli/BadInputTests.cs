@@ -78,6 +78,55 @@ public class BadInputTests
         Assert.False(Directory.Exists(output) && Directory.EnumerateFileSystemEntries(output).Any(), $"{name}: output files were written");
     }
 
+    public static TheoryData<string, string[], int, string> UnderstandingCases() => new()
+    {
+        { "top-k: unknown layer", new[] { "top-k", "--data", "{data}", "--layer", "conv9", "--channel", "0" }, 2, "unknown layer 'conv9' in fmnist-cnn; closest: conv1" },
+        { "top-k: channel out of range", new[] { "top-k", "--data", "{data}", "--layer", "conv1", "--channel", "16" }, 2, "channel 16 is out of range: layer conv1 has 16 channels (0 to 15)" },
+        { "top-k: class out of range", new[] { "top-k", "--data", "{data}", "--class", "10" }, 2, "class 10 is out of range: the model has 10 classes (0 to 9)" },
+        { "top-k: missing data", new[] { "top-k", "--data", "{missing}", "--class", "1" }, 3, "was not found" },
+        { "top-k: no data option", new[] { "top-k", "--class", "1" }, 2, "--data" },
+        { "top-k: no unit", new[] { "top-k", "--data", "{data}" }, 2, "choose what to look at: --class C, or --layer L with --channel K" },
+        { "top-k: class and layer", new[] { "top-k", "--data", "{data}", "--class", "1", "--layer", "conv1" }, 2, "give either --class or --layer, not both" },
+        { "top-k: k zero", new[] { "top-k", "--data", "{data}", "--class", "1", "--k", "0" }, 2, "--k must be at least 1" },
+        { "top-k: wrong measure", new[] { "top-k", "--data", "{data}", "--class", "1", "--measure", "max" }, 2, "--measure max does not apply to --class: use logit or probability" },
+        { "top-k: data with two channels", new[] { "top-k", "--data", "{array}", "--class", "1" }, 3, "wrong.npy" },
+        { "visualize: unknown layer", new[] { "visualize", "--layer", "conv9", "--channel", "0" }, 2, "unknown layer 'conv9' in fmnist-cnn; closest: conv1" },
+        { "visualize: channel out of range", new[] { "visualize", "--layer", "conv3", "--channel", "0-64" }, 2, "channel 64 is out of range: layer conv3 has 64 channels (0 to 63)" },
+        { "visualize: class out of range", new[] { "visualize", "--class", "-1" }, 2, "class -1 is out of range: the model has 10 classes (0 to 9)" },
+        { "visualize: not an index list", new[] { "visualize", "--class", "dress" }, 2, "class 'dress' is not a list of indices" },
+        { "visualize: neuron outside the map", new[] { "visualize", "--layer", "conv2", "--channel", "1", "--neuron", "14,3" }, 2, "--neuron 14,3 is outside layer conv2's 14x14 map" },
+        { "visualize: blur on the fourier form", new[] { "visualize", "--class", "1", "--blur-every", "4" }, 2, "blurring applies to the pixel parameterization" },
+        { "visualize: bad start", new[] { "visualize", "--class", "1", "--init", "{missing}" }, 2, "not 'noise', 'constant', an existing image file or DATASET:INDEX" },
+        { "visualize: start index out of range", new[] { "visualize", "--class", "1", "--init", "fashion-mnist:10000" }, 2, "index 10000 is out of range: Fashion-MNIST test split has images 0 to 9999" },
+        { "visualize: missing start dataset", new[] { "visualize", "--class", "1", "--init", "{missing}:3" }, 3, "was not found" },
+        { "visualize: unknown optimizer", new[] { "visualize", "--class", "1", "--optimizer", "sgd" }, 2, "--optimizer sgd: use adam or plain" },
+        { "visualize: negative steps", new[] { "visualize", "--class", "1", "--steps", "-1" }, 2, "steps must be 0 or more" },
+    };
+
+    [Theory]
+    [MemberData(nameof(UnderstandingCases))]
+    public void UnderstandingCommandsFailWithOneLineAndNoOutput(string name, string[] arguments, int exitCode, string message)
+    {
+        using var folder = new TempDirectory();
+        string data = folder.File("data.npy");
+        using (var pixels = TorchSharp.torch.full(5, 1, 28, 28, 0.5f)) Lumen.Imaging.NpyFile.Write(data, pixels);
+        string wrong = folder.File("wrong.npy");
+        using (var pixels = TorchSharp.torch.full(5, 2, 28, 28, 0.5f)) Lumen.Imaging.NpyFile.Write(wrong, pixels);
+        var values = new Dictionary<string, string> { ["{missing}"] = folder.File("missing"), ["{data}"] = data, ["{array}"] = wrong };
+        string output = folder.File("out");
+        var args = new List<string> { arguments[0], "--model", "fmnist-cnn", "--weights", Fixtures.FmnistWeights, "--steps", "2", "--out", output };
+        if (arguments[0] == "top-k") args.RemoveRange(5, 2);
+        args = Override(args, arguments.Skip(1).Select(a => a.Replace("{missing}", values["{missing}"], StringComparison.Ordinal)).Select(a => values.GetValueOrDefault(a, a)).ToList());
+
+        var result = CliRunner.Run(args.ToArray());
+
+        Assert.True(exitCode == result.ExitCode, $"{name}: exit {result.ExitCode}, stderr: {result.Error}");
+        string line = Assert.Single(result.Error.TrimEnd('\n').Split('\n'));
+        Assert.StartsWith("lumen: ", line);
+        Assert.Contains(message, line);
+        Assert.False(Directory.Exists(output) && Directory.EnumerateFileSystemEntries(output).Any(), $"{name}: output files were written");
+    }
+
     [Fact]
     public void VerbosePrintsTheStackTrace()
     {

@@ -5,6 +5,7 @@ using static TorchSharp.torch;
 
 namespace Lumen.Tests.Training;
 
+[Collection(SerialCollection.Name)] // seeds torch's global random stream, which tests running in parallel also draw from
 public sealed class TrainerTests
 {
     /// <summary>Two classes told apart by the brightness of the left half: any working trainer separates them.</summary>
