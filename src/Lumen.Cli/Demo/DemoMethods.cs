@@ -25,7 +25,7 @@ internal static class DemoMethods
         ("lrp", []),
         ("lime", []),
         ("kernel-shap", []),
-        ("rise", new() { ["masks"] = "2000" }),
+        ("rise", new() { ["masks"] = "1000" }),
         ("learned-mask", new() { ["iterations"] = "150" }),
     ];
 

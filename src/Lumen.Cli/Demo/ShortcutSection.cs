@@ -25,7 +25,7 @@ internal sealed record ShortcutFindings(
 /// </summary>
 internal static class ShortcutSection
 {
-    private const int ExplainedImages = 64;
+    private const int ExplainedImages = 32;
 
     public static ShortcutFindings Measure(ExplainableModel clean, ExplainableModel shortcut, DemoData data, ShortcutSettings settings, int stamped)
     {
