@@ -4,14 +4,14 @@ namespace Lumen.Embedding;
 /// FFT-accelerated interpolation of the repulsive forces (FIt-SNE, Linderman et al. 2019) for a 2-D embedding.
 /// </summary>
 /// <remarks>
-/// With the squared Cauchy kernel K(y, z) = 1 / (1 + |y − z|²)², four potentials φ_c(y_i) = Σ_j K(y_i, y_j) q_c(j)
-/// with charges q = (1, y_x, y_y, |y|²) give both the forces, Σ_j K (y_i − y_j) = y_i φ_0 − (φ_1, φ_2), and
-/// Z = Σ_{i≠j} 1/(1 + d²) = Σ_i [(1 + |y_i|²) φ_0 − 2 y_i·(φ_1, φ_2) + φ_3] − N. The embedding's bounding square is cut
-/// into B x B boxes (B ≥ <see cref="MinIntervals"/> and ≥ the side length, rounded up to 2^a 3^b), each with
+/// Three smooth kernels of the offset d = y_i − y_j are convolved with unit charges at the points: K1 = 1/(1 + |d|²)
+/// gives Z = Σ_i Σ_j K1 − N, and (Kx, Ky) = d/(1 + |d|²)² give the forces Σ_j w_ij² (y_i − y_j) directly (FIt-SNE
+/// instead uses one kernel and four charges 1, y_x, y_y, |y|², whose recombination cancels large terms; this form
+/// avoids that and needs 4 FFTs instead of 5). The embedding's bounding square is cut into B x B boxes
+/// (B ≥ <see cref="MinIntervals"/> and ≥ the side length, rounded up to 2^a 3^b), each with
 /// <see cref="InterpolationPoints"/>² equispaced nodes; charges are spread to the nodes with Lagrange polynomials,
-/// the node-to-node sums are a Toeplitz convolution done by a zero-padded 2-D FFT, and the node potentials are
-/// interpolated back with the same polynomials. Coordinates are centred on the box first (the result is
-/// translation-invariant) to keep the cancellations in Z small.
+/// the node-to-node sums are a Toeplitz convolution done by a zero-padded 2-D FFT (the charge grid and K1 share one
+/// complex transform, Kx and Ky another), and the node potentials are interpolated back with the same polynomials.
 /// </remarks>
 public sealed class FftRepulsion : IRepulsiveForces
 {
@@ -20,7 +20,7 @@ public sealed class FftRepulsion : IRepulsiveForces
 
     private readonly int _threads;
     private Fft2D? _fft;
-    private double[] _aRe = [], _aIm = [], _bRe = [], _bIm = [], _kRe = [], _kIm = [];
+    private double[] _aRe = [], _aIm = [], _bRe = [], _bIm = [];
     private int[] _node = [];
     private double[] _weights = [];
 
@@ -92,64 +92,48 @@ public sealed class FftRepulsion : IRepulsiveForces
             }
         });
 
-        // 2. Spread the four charges onto the node grid (two complex grids: a = q0 + i q1, b = q2 + i q3).
-        Array.Clear(_aRe); Array.Clear(_aIm); Array.Clear(_bRe); Array.Clear(_bIm);
+        // 2. Spread the unit charges onto the node grid (real part of grid a).
+        Array.Clear(_aRe); Array.Clear(_aIm);
         for (int i = 0; i < n; i++)
         {
-            double x = embedding[2 * i] - cx, y = embedding[2 * i + 1] - cy, r2 = x * x + y * y;
             int gx = _node[2 * i], gy = _node[2 * i + 1];
             int wx = 2 * i * p, wy = (2 * i + 1) * p;
             for (int ty = 0; ty < p; ty++)
             {
                 int row = (gy + ty) * size + gx;
                 double wyv = _weights[wy + ty];
-                for (int tx = 0; tx < p; tx++)
-                {
-                    double w = wyv * _weights[wx + tx];
-                    int g = row + tx;
-                    _aRe[g] += w;
-                    _aIm[g] += w * x;
-                    _bRe[g] += w * y;
-                    _bIm[g] += w * r2;
-                }
+                for (int tx = 0; tx < p; tx++) _aRe[row + tx] += wyv * _weights[wx + tx];
             }
         }
 
-        // 3. Kernel on node offsets, circulant-embedded (offsets −(m−1)..(m−1); index m stays 0), and the convolution.
-        Array.Clear(_kRe); Array.Clear(_kIm);
+        // 3. Kernels on node offsets, circulant-embedded (offsets −(m−1)..(m−1); offset ±m stays 0):
+        //    K1 = 1/(1 + d²) in the imaginary part of grid a, (Kx, Ky) = Δ/(1 + d²)² as grid b.
+        Array.Clear(_bRe); Array.Clear(_bIm);
         Parallelism.For(size, _threads, (start, end, _) =>
         {
             for (int r = start; r < end; r++)
             {
-                int dy = r < m ? r : r - size;
                 if (r == m) continue;
+                int dy = r < m ? r : r - size;
                 for (int c = 0; c < size; c++)
                 {
                     if (c == m) continue;
                     int dx = c < m ? c : c - size;
-                    double d2 = h * h * ((double)dx * dx + (double)dy * dy);
-                    double k = 1 / (1 + d2);
-                    _kRe[r * size + c] = k * k;
+                    double k = 1 / (1 + h * h * ((double)dx * dx + (double)dy * dy));
+                    int g = r * size + c;
+                    _aIm[g] = k;
+                    _bRe[g] = h * dx * k * k;
+                    _bIm[g] = h * dy * k * k;
                 }
             }
         });
-        _fft!.Forward(_kRe, _kIm);
-        _fft.Forward(_aRe, _aIm);
+        _fft!.Forward(_aRe, _aIm);
         _fft.Forward(_bRe, _bIm);
-        double scale = 1.0 / ((double)size * size);
-        Parallelism.For(size * size, _threads, (start, end, _) =>
-        {
-            // The kernel is real and even, so its spectrum is real.
-            for (int g = start; g < end; g++)
-            {
-                double k = _kRe[g] * scale;
-                _aRe[g] *= k; _aIm[g] *= k; _bRe[g] *= k; _bIm[g] *= k;
-            }
-        });
+        Multiply(size, 1.0 / ((double)size * size));
         _fft.Inverse(_aRe, _aIm);
         _fft.Inverse(_bRe, _bIm);
 
-        // 4. Interpolate the potentials back to the points; forces and Z.
+        // 4. Interpolate the potentials back to the points: forces from grid b, Σ_j 1/(1 + d²) from grid a.
         int parts = Math.Max(1, Math.Min(_threads, n));
         var zParts = new double[parts];
         Parallelism.For(n, parts, (start, end, part) =>
@@ -157,7 +141,7 @@ public sealed class FftRepulsion : IRepulsiveForces
             double z = 0;
             for (int i = start; i < end; i++)
             {
-                double phi0 = 0, phi1 = 0, phi2 = 0, phi3 = 0;
+                double fx = 0, fy = 0, zi = 0;
                 int gx = _node[2 * i], gy = _node[2 * i + 1];
                 int wx = 2 * i * p, wy = (2 * i + 1) * p;
                 for (int ty = 0; ty < p; ty++)
@@ -168,22 +152,52 @@ public sealed class FftRepulsion : IRepulsiveForces
                     {
                         double w = wyv * _weights[wx + tx];
                         int g = row + tx;
-                        phi0 += w * _aRe[g];
-                        phi1 += w * _aIm[g];
-                        phi2 += w * _bRe[g];
-                        phi3 += w * _bIm[g];
+                        zi += w * _aRe[g];
+                        fx += w * _bRe[g];
+                        fy += w * _bIm[g];
                     }
                 }
 
-                double x = embedding[2 * i] - cx, y = embedding[2 * i + 1] - cy;
-                z += (1 + x * x + y * y) * phi0 - 2 * (x * phi1 + y * phi2) + phi3;
-                forces[2 * i] = x * phi0 - phi1;
-                forces[2 * i + 1] = y * phi0 - phi2;
+                z += zi;
+                forces[2 * i] = fx;
+                forces[2 * i + 1] = fy;
             }
 
             zParts[part] = z;
         });
         return zParts.Sum() - n;
+    }
+
+    // Grid a holds FFT(q + i·K1), grid b FFT(Kx + i·Ky). With X = FFT(a) and its mirror X' = conj(X[−f]):
+    // Q = (X + X')/2 and K̂1 = (X − X')/(2i). Writes Q·K̂1 into a and Q·(K̂x + iK̂y) into b, scaled.
+    private void Multiply(int size, double scale)
+    {
+        Parallelism.For(size / 2 + 1, _threads, (start, end, _) =>
+        {
+            for (int r = start; r < end; r++)
+            {
+                int pr = (size - r) % size;
+                for (int c = 0; c < size; c++)
+                {
+                    int pc = (size - c) % size;
+                    int g = r * size + c, q = pr * size + pc;
+                    if (r == pr && c > pc) continue; // pair already done from its partner
+                    double xr = _aRe[g], xi = _aIm[g], yr = _aRe[q], yi = _aIm[q];
+                    // At g: Q = ((xr + yr) + i(xi − yi))/2, K1 = ((xi + yi) − i(xr − yr))/2; at q the mirror.
+                    double qgr = (xr + yr) / 2, qgi = (xi - yi) / 2, kgr = (xi + yi) / 2, kgi = -(xr - yr) / 2;
+                    double qqr = qgr, qqi = -qgi, kqr = kgr, kqi = -kgi;
+                    _aRe[g] = (qgr * kgr - qgi * kgi) * scale; _aIm[g] = (qgr * kgi + qgi * kgr) * scale;
+                    double br = _bRe[g], bi = _bIm[g];
+                    _bRe[g] = (qgr * br - qgi * bi) * scale; _bIm[g] = (qgr * bi + qgi * br) * scale;
+                    if (q != g)
+                    {
+                        _aRe[q] = (qqr * kqr - qqi * kqi) * scale; _aIm[q] = (qqr * kqi + qqi * kqr) * scale;
+                        br = _bRe[q]; bi = _bIm[q];
+                        _bRe[q] = (qqr * br - qqi * bi) * scale; _bIm[q] = (qqr * bi + qqi * br) * scale;
+                    }
+                }
+            }
+        });
     }
 
     private static void Lagrange(double u, Span<double> w)
@@ -214,7 +228,6 @@ public sealed class FftRepulsion : IRepulsiveForces
             _fft = new Fft2D(size, _threads);
             int cells = size * size;
             _aRe = new double[cells]; _aIm = new double[cells]; _bRe = new double[cells]; _bIm = new double[cells];
-            _kRe = new double[cells]; _kIm = new double[cells];
         }
     }
 }

@@ -10,6 +10,7 @@ public class Fft2DTests
     [InlineData(12)]
     [InlineData(18)]
     [InlineData(54)]
+    [InlineData(96)]
     public void ForwardMatchesTheDefinitionAndInverseRestores(int n)
     {
         var random = new Random(n);
