@@ -17,6 +17,7 @@ public static class LumenCli
         root.Add(verbose);
         var console = new CliConsole(output, error);
         root.Add(ExplainCommand.Create(console));
+        root.Add(EmbedCommand.Create(console));
         root.Add(LayersCommand.Create(console));
         root.Add(MethodsCommand.Create(console));
         root.Add(ModelsCommand.Create(console));
