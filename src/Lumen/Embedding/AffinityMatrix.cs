@@ -26,6 +26,11 @@ public sealed class AffinityMatrix
     /// <summary>p_ij of each stored entry.</summary>
     public double[] Values { get; }
 
+    /// <summary>The values as float32, for the attraction loop (half the memory traffic of <see cref="Values"/>).</summary>
+    internal float[] SingleValues => _single ??= Values.Select(v => (float)v).ToArray();
+
+    private float[]? _single;
+
     /// <summary>Number of stored entries.</summary>
     public int NonZeros => Columns.Length;
 

@@ -11,7 +11,7 @@ public static class AttractiveForces
         ArgumentNullException.ThrowIfNull(forces);
         var rows = p.RowStarts;
         var cols = p.Columns;
-        var vals = p.Values;
+        var vals = p.SingleValues;
         Parallelism.For(p.Points, threads, (start, end, _) =>
         {
             for (int i = start; i < end; i++)

@@ -18,10 +18,10 @@ internal sealed class Fft2D
 {
     private const int BlockColumns = 32;
     private readonly int[] _radices;
-    private readonly double[][] _twiddleRe;
-    private readonly double[][] _twiddleIm;
-    private readonly double[] _scratchRe;
-    private readonly double[] _scratchIm;
+    private readonly float[][] _twiddleRe;
+    private readonly float[][] _twiddleIm;
+    private readonly float[] _scratchRe;
+    private readonly float[] _scratchIm;
     private readonly int _threads;
 
     public Fft2D(int n, int threads)
@@ -29,51 +29,61 @@ internal sealed class Fft2D
         N = n;
         _threads = Math.Max(1, threads);
         _radices = FftSizes.Factor(n);
-        _twiddleRe = new double[_radices.Length][];
-        _twiddleIm = new double[_radices.Length][];
+        _twiddleRe = new float[_radices.Length][];
+        _twiddleIm = new float[_radices.Length][];
         int ns = 1;
         for (int s = 0; s < _radices.Length; s++)
         {
             int r = _radices[s];
-            _twiddleRe[s] = new double[ns * r];
-            _twiddleIm[s] = new double[ns * r];
+            _twiddleRe[s] = new float[ns * r];
+            _twiddleIm[s] = new float[ns * r];
             for (int k = 0; k < ns; k++)
             {
                 for (int q = 0; q < r; q++)
                 {
                     double angle = -2 * Math.PI * q * k / (ns * r);
-                    _twiddleRe[s][k * r + q] = Math.Cos(angle);
-                    _twiddleIm[s][k * r + q] = Math.Sin(angle);
+                    _twiddleRe[s][k * r + q] = (float)Math.Cos(angle);
+                    _twiddleIm[s][k * r + q] = (float)Math.Sin(angle);
                 }
             }
 
             ns *= r;
         }
 
-        _scratchRe = new double[n * n];
-        _scratchIm = new double[n * n];
+        _scratchRe = new float[n * n];
+        _scratchIm = new float[n * n];
     }
 
     /// <summary>Grid side.</summary>
     public int N { get; }
 
     /// <summary>Forward transform (e^{−2πi jk/n}); output transposed.</summary>
-    public void Forward(double[] re, double[] im) => Transform(re, im, inverse: false);
-
-    /// <summary>Inverse transform (e^{+2πi jk/n}, unnormalised) of a transposed spectrum; output in natural layout.</summary>
-    public void Inverse(double[] re, double[] im) => Transform(re, im, inverse: true);
-
-    private void Transform(double[] re, double[] im, bool inverse)
+    /// <param name="re">Real parts, row-major n x n.</param>
+    /// <param name="im">Imaginary parts.</param>
+    /// <param name="nonZeroColumns">Columns at and after this index must be all zero on input (they are skipped in the first pass).</param>
+    public void Forward(float[] re, float[] im, int nonZeroColumns = int.MaxValue)
     {
-        AlongColumns(re, im, inverse);
+        AlongColumns(re, im, false, Math.Min(N, nonZeroColumns));
         Transpose(re);
         Transpose(im);
-        AlongColumns(re, im, inverse);
+        AlongColumns(re, im, false, N);
     }
 
-    private void AlongColumns(double[] re, double[] im, bool inverse)
+    /// <summary>Inverse transform (e^{+2πi jk/n}, unnormalised) of a transposed spectrum; output in natural layout.</summary>
+    /// <param name="re">Real parts of the transposed spectrum; receives the result.</param>
+    /// <param name="im">Imaginary parts.</param>
+    /// <param name="neededColumns">Only output columns before this index are computed (the others hold garbage).</param>
+    public void Inverse(float[] re, float[] im, int neededColumns = int.MaxValue)
     {
-        int blocks = (N + BlockColumns - 1) / BlockColumns;
+        AlongColumns(re, im, true, N);
+        Transpose(re);
+        Transpose(im);
+        AlongColumns(re, im, true, Math.Min(N, neededColumns));
+    }
+
+    private void AlongColumns(float[] re, float[] im, bool inverse, int columns)
+    {
+        int blocks = (columns + BlockColumns - 1) / BlockColumns;
         Parallelism.For(blocks, _threads, (start, end, _) =>
         {
             for (int b = start; b < end; b++)
@@ -85,11 +95,11 @@ internal sealed class Fft2D
         });
     }
 
-    private void StockhamBlock(double[] re, double[] im, int c0, int width, bool inverse)
+    private void StockhamBlock(float[] re, float[] im, int c0, int width, bool inverse)
     {
         int n = N;
-        double[] srcRe = re, srcIm = im, dstRe = _scratchRe, dstIm = _scratchIm;
-        double sign = inverse ? -1 : 1;
+        float[] srcRe = re, srcIm = im, dstRe = _scratchRe, dstIm = _scratchIm;
+        float sign = inverse ? -1 : 1;
         int ns = 1;
         for (int s = 0; s < _radices.Length; s++)
         {
@@ -132,22 +142,22 @@ internal sealed class Fft2D
         }
     }
 
-    private static Span<Vector<double>> V(double[] a, int offset, int width) =>
-        MemoryMarshal.Cast<double, Vector<double>>(a.AsSpan(offset, width));
+    private static Span<Vector<float>> V(float[] a, int offset, int width) =>
+        MemoryMarshal.Cast<float, Vector<float>>(a.AsSpan(offset, width));
 
-    private void Radix2(double[] sRe, double[] sIm, double[] dRe, double[] dIm, int c0, int width,
-        int j, int stride, int dstBase, int ns, double wr, double wi)
+    private void Radix2(float[] sRe, float[] sIm, float[] dRe, float[] dIm, int c0, int width,
+        int j, int stride, int dstBase, int ns, float wr, float wi)
     {
         int n = N;
         int a0 = j * n + c0, a1 = (j + stride) * n + c0;
         int b0 = dstBase * n + c0, b1 = (dstBase + ns) * n + c0;
-        int vec = width / Vector<double>.Count * Vector<double>.Count;
+        int vec = width / Vector<float>.Count * Vector<float>.Count;
         var xr0 = V(sRe, a0, vec); var xi0 = V(sIm, a0, vec);
         var xr1 = V(sRe, a1, vec); var xi1 = V(sIm, a1, vec);
         var yr0 = V(dRe, b0, vec); var yi0 = V(dIm, b0, vec);
         var yr1 = V(dRe, b1, vec); var yi1 = V(dIm, b1, vec);
-        var vwr = new Vector<double>(wr);
-        var vwi = new Vector<double>(wi);
+        var vwr = new Vector<float>(wr);
+        var vwi = new Vector<float>(wi);
         for (int c = 0; c < xr0.Length; c++)
         {
             var br = xr1[c] * vwr - xi1[c] * vwi;
@@ -158,50 +168,50 @@ internal sealed class Fft2D
 
         for (int c = vec; c < width; c++)
         {
-            double br = sRe[a1 + c] * wr - sIm[a1 + c] * wi;
-            double bi = sRe[a1 + c] * wi + sIm[a1 + c] * wr;
-            double ar = sRe[a0 + c], ai = sIm[a0 + c];
+            float br = sRe[a1 + c] * wr - sIm[a1 + c] * wi;
+            float bi = sRe[a1 + c] * wi + sIm[a1 + c] * wr;
+            float ar = sRe[a0 + c], ai = sIm[a0 + c];
             dRe[b0 + c] = ar + br; dIm[b0 + c] = ai + bi;
             dRe[b1 + c] = ar - br; dIm[b1 + c] = ai - bi;
         }
     }
 
-    private void Radix3(double[] sRe, double[] sIm, double[] dRe, double[] dIm, int c0, int width,
-        int j, int stride, int dstBase, int ns, double[] twRe, double[] twIm, int tw, double sign)
+    private void Radix3(float[] sRe, float[] sIm, float[] dRe, float[] dIm, int c0, int width,
+        int j, int stride, int dstBase, int ns, float[] twRe, float[] twIm, int tw, float sign)
     {
         int n = N;
         int a0 = j * n + c0, a1 = (j + stride) * n + c0, a2 = (j + 2 * stride) * n + c0;
         int b0 = dstBase * n + c0, b1 = (dstBase + ns) * n + c0, b2 = (dstBase + 2 * ns) * n + c0;
-        double w1r = twRe[tw + 1], w1i = sign * twIm[tw + 1], w2r = twRe[tw + 2], w2i = sign * twIm[tw + 2];
+        float w1r = twRe[tw + 1], w1i = sign * twIm[tw + 1], w2r = twRe[tw + 2], w2i = sign * twIm[tw + 2];
         // ω = e^{∓2πi/3}: y1 = a − s/2 + t·(b − c), y2 = a − s/2 − t·(b − c) with t = ∓i·√3/2.
-        double h = -sign * Math.Sqrt(3) / 2;
+        float h = -sign * MathF.Sqrt(3) / 2;
         for (int c = 0; c < width; c++)
         {
-            double ar = sRe[a0 + c], ai = sIm[a0 + c];
-            double br = sRe[a1 + c] * w1r - sIm[a1 + c] * w1i, bi = sRe[a1 + c] * w1i + sIm[a1 + c] * w1r;
-            double cr = sRe[a2 + c] * w2r - sIm[a2 + c] * w2i, ci = sRe[a2 + c] * w2i + sIm[a2 + c] * w2r;
-            double sr = br + cr, si = bi + ci;
-            double dr = br - cr, di = bi - ci;
-            double mr = ar - 0.5 * sr, mi = ai - 0.5 * si;
+            float ar = sRe[a0 + c], ai = sIm[a0 + c];
+            float br = sRe[a1 + c] * w1r - sIm[a1 + c] * w1i, bi = sRe[a1 + c] * w1i + sIm[a1 + c] * w1r;
+            float cr = sRe[a2 + c] * w2r - sIm[a2 + c] * w2i, ci = sRe[a2 + c] * w2i + sIm[a2 + c] * w2r;
+            float sr = br + cr, si = bi + ci;
+            float dr = br - cr, di = bi - ci;
+            float mr = ar - 0.5f * sr, mi = ai - 0.5f * si;
             // t·d with t = i·h: (−h·di, h·dr)
-            double tr = -h * di, ti = h * dr;
+            float tr = -h * di, ti = h * dr;
             dRe[b0 + c] = ar + sr; dIm[b0 + c] = ai + si;
             dRe[b1 + c] = mr + tr; dIm[b1 + c] = mi + ti;
             dRe[b2 + c] = mr - tr; dIm[b2 + c] = mi - ti;
         }
     }
 
-    private void Radix4(double[] sRe, double[] sIm, double[] dRe, double[] dIm, int c0, int width,
-        int j, int stride, int dstBase, int ns, double[] twRe, double[] twIm, int tw, double sign)
+    private void Radix4(float[] sRe, float[] sIm, float[] dRe, float[] dIm, int c0, int width,
+        int j, int stride, int dstBase, int ns, float[] twRe, float[] twIm, int tw, float sign)
     {
         int n = N;
         int a0 = j * n + c0, a1 = (j + stride) * n + c0, a2 = (j + 2 * stride) * n + c0, a3 = (j + 3 * stride) * n + c0;
         int b0 = dstBase * n + c0, b1 = (dstBase + ns) * n + c0, b2 = (dstBase + 2 * ns) * n + c0, b3 = (dstBase + 3 * ns) * n + c0;
-        var w1r = new Vector<double>(twRe[tw + 1]); var w1i = new Vector<double>(sign * twIm[tw + 1]);
-        var w2r = new Vector<double>(twRe[tw + 2]); var w2i = new Vector<double>(sign * twIm[tw + 2]);
-        var w3r = new Vector<double>(twRe[tw + 3]); var w3i = new Vector<double>(sign * twIm[tw + 3]);
-        var vs = new Vector<double>(sign);
-        int vec = width / Vector<double>.Count * Vector<double>.Count;
+        var w1r = new Vector<float>(twRe[tw + 1]); var w1i = new Vector<float>(sign * twIm[tw + 1]);
+        var w2r = new Vector<float>(twRe[tw + 2]); var w2i = new Vector<float>(sign * twIm[tw + 2]);
+        var w3r = new Vector<float>(twRe[tw + 3]); var w3i = new Vector<float>(sign * twIm[tw + 3]);
+        var vs = new Vector<float>(sign);
+        int vec = width / Vector<float>.Count * Vector<float>.Count;
         var x0r = V(sRe, a0, vec); var x0i = V(sIm, a0, vec);
         var x1r = V(sRe, a1, vec); var x1i = V(sIm, a1, vec);
         var x2r = V(sRe, a2, vec); var x2i = V(sIm, a2, vec);
@@ -228,17 +238,17 @@ internal sealed class Fft2D
             y3r[c] = amcR - obR; y3i[c] = amcI - obI;
         }
 
-        double s = sign;
-        double t1r = twRe[tw + 1], t1i = s * twIm[tw + 1], t2r = twRe[tw + 2], t2i = s * twIm[tw + 2], t3r = twRe[tw + 3], t3i = s * twIm[tw + 3];
+        float s = sign;
+        float t1r = twRe[tw + 1], t1i = s * twIm[tw + 1], t2r = twRe[tw + 2], t2i = s * twIm[tw + 2], t3r = twRe[tw + 3], t3i = s * twIm[tw + 3];
         for (int c = vec; c < width; c++)
         {
-            double ar = sRe[a0 + c], ai = sIm[a0 + c];
-            double br = sRe[a1 + c] * t1r - sIm[a1 + c] * t1i, bi = sRe[a1 + c] * t1i + sIm[a1 + c] * t1r;
-            double cr = sRe[a2 + c] * t2r - sIm[a2 + c] * t2i, ci = sRe[a2 + c] * t2i + sIm[a2 + c] * t2r;
-            double dr = sRe[a3 + c] * t3r - sIm[a3 + c] * t3i, di = sRe[a3 + c] * t3i + sIm[a3 + c] * t3r;
-            double apcR = ar + cr, apcI = ai + ci, amcR = ar - cr, amcI = ai - ci;
-            double bpdR = br + dr, bpdI = bi + di, bmdR = br - dr, bmdI = bi - di;
-            double obR = s * bmdI, obI = -s * bmdR;
+            float ar = sRe[a0 + c], ai = sIm[a0 + c];
+            float br = sRe[a1 + c] * t1r - sIm[a1 + c] * t1i, bi = sRe[a1 + c] * t1i + sIm[a1 + c] * t1r;
+            float cr = sRe[a2 + c] * t2r - sIm[a2 + c] * t2i, ci = sRe[a2 + c] * t2i + sIm[a2 + c] * t2r;
+            float dr = sRe[a3 + c] * t3r - sIm[a3 + c] * t3i, di = sRe[a3 + c] * t3i + sIm[a3 + c] * t3r;
+            float apcR = ar + cr, apcI = ai + ci, amcR = ar - cr, amcI = ai - ci;
+            float bpdR = br + dr, bpdI = bi + di, bmdR = br - dr, bmdI = bi - di;
+            float obR = s * bmdI, obI = -s * bmdR;
             dRe[b0 + c] = apcR + bpdR; dIm[b0 + c] = apcI + bpdI;
             dRe[b1 + c] = amcR + obR; dIm[b1 + c] = amcI + obI;
             dRe[b2 + c] = apcR - bpdR; dIm[b2 + c] = apcI - bpdI;
@@ -246,7 +256,7 @@ internal sealed class Fft2D
         }
     }
 
-    private void Transpose(double[] a)
+    private void Transpose(float[] a)
     {
         int n = N;
         const int tile = 32;

@@ -10,17 +10,25 @@ namespace Lumen.Embedding;
 /// avoids that and needs 4 FFTs instead of 5). The embedding's bounding square is cut into B x B boxes
 /// (B ≥ <see cref="MinIntervals"/> and ≥ the side length, rounded up to 2^a 3^b), each with
 /// <see cref="InterpolationPoints"/>² equispaced nodes; charges are spread to the nodes with Lagrange polynomials,
-/// the node-to-node sums are a Toeplitz convolution done by a zero-padded 2-D FFT (the charge grid and K1 share one
-/// complex transform, Kx and Ky another), and the node potentials are interpolated back with the same polynomials.
+/// the node-to-node sums are a Toeplitz convolution done by a zero-padded 2-D FFT (the kernels' spectra computed once per grid
+/// spacing), and the node potentials are interpolated back with the same polynomials.
+/// Speed: the grid spacing is rounded up to a 2 % geometric ladder so the kernels' spectra are reused for as long as
+/// the embedding's extent stays on one rung (recomputed only then); grids are float32 (the FFT's rounding error,
+/// about 1e-6, is far below the interpolation error); zero-padded quarters are skipped in the FFT passes.
 /// </remarks>
 public sealed class FftRepulsion : IRepulsiveForces
 {
     /// <summary>Interpolation nodes per box and axis (FIt-SNE and openTSNE: 3).</summary>
     public const int InterpolationPoints = 3;
 
+    /// <summary>Ratio between consecutive allowed grid spacings.</summary>
+    public const double SpacingStep = 1.02;
+
     private readonly int _threads;
     private Fft2D? _fft;
-    private double[] _aRe = [], _aIm = [], _bRe = [], _bIm = [];
+    private float[] _aRe = [], _aIm = [], _bRe = [], _bIm = [];
+    private float[] _k1 = [], _kxyRe = [], _kxyIm = [];
+    private double _kernelSpacing = double.NaN;
     private int[] _node = [];
     private double[] _weights = [];
 
@@ -45,6 +53,9 @@ public sealed class FftRepulsion : IRepulsiveForces
     /// <summary>Boxes per axis used by the last call (for diagnostics).</summary>
     public int LastBoxes { get; private set; }
 
+    /// <summary>How many times the kernels' spectra were computed (for diagnostics).</summary>
+    public int KernelTransforms { get; private set; }
+
     /// <summary>The smallest box count ≥ <paramref name="required"/> of the form 2^a 3^b (so the FFT length 6B is too).</summary>
     public static int RoundBoxes(int required)
     {
@@ -65,14 +76,16 @@ public sealed class FftRepulsion : IRepulsiveForces
             minY = Math.Min(minY, embedding[2 * i + 1]); maxY = Math.Max(maxY, embedding[2 * i + 1]);
         }
 
-        double side = Math.Max(Math.Max(maxX - minX, maxY - minY), 1e-6);
-        int boxes = RoundBoxes(Math.Max(MinIntervals, (int)Math.Ceiling(side * IntervalsPerUnit)));
+        double needed = Math.Max(Math.Max(maxX - minX, maxY - minY), 1e-6);
+        int boxes = RoundBoxes(Math.Max(MinIntervals, (int)Math.Ceiling(needed * IntervalsPerUnit)));
         LastBoxes = boxes;
         int m = boxes * p, size = 2 * m;
-        double boxWidth = side / boxes, h = boxWidth / p;
-        // Centre the square on the data; both axes share the box width.
+        // Node spacing rounded up to the ladder SpacingStep^j, so the square (side m·h) covers the data.
+        double h = Math.Pow(SpacingStep, Math.Ceiling(Math.Log(needed / m) / Math.Log(SpacingStep)));
+        double side = m * h, boxWidth = p * h;
         double cx = (minX + maxX) / 2, cy = (minY + maxY) / 2, lo = -side / 2;
         EnsureBuffers(n, size);
+        if (h != _kernelSpacing) TransformKernels(m, size, h);
 
         // 1. Lagrange weights of every point on the nodes of its box, per axis.
         Parallelism.For(n, _threads, (start, end, _) =>
@@ -92,7 +105,7 @@ public sealed class FftRepulsion : IRepulsiveForces
             }
         });
 
-        // 2. Spread the unit charges onto the node grid (real part of grid a).
+        // 2. Spread the unit charges onto the node grid.
         Array.Clear(_aRe); Array.Clear(_aIm);
         for (int i = 0; i < n; i++)
         {
@@ -102,36 +115,26 @@ public sealed class FftRepulsion : IRepulsiveForces
             {
                 int row = (gy + ty) * size + gx;
                 double wyv = _weights[wy + ty];
-                for (int tx = 0; tx < p; tx++) _aRe[row + tx] += wyv * _weights[wx + tx];
+                for (int tx = 0; tx < p; tx++) _aRe[row + tx] += (float)(wyv * _weights[wx + tx]);
             }
         }
 
-        // 3. Kernels on node offsets, circulant-embedded (offsets −(m−1)..(m−1); offset ±m stays 0):
-        //    K1 = 1/(1 + d²) in the imaginary part of grid a, (Kx, Ky) = Δ/(1 + d²)² as grid b.
-        Array.Clear(_bRe); Array.Clear(_bIm);
-        Parallelism.For(size, _threads, (start, end, _) =>
+        // 3. Convolve: spectrum of the charges times the kernels' spectra, back to the grid (only the m x m corner is used).
+        var fft = _fft!;
+        fft.Forward(_aRe, _aIm, nonZeroColumns: m);
+        Parallelism.For(size * size, _threads, (start, end, _) =>
         {
-            for (int r = start; r < end; r++)
+            for (int g = start; g < end; g++)
             {
-                if (r == m) continue;
-                int dy = r < m ? r : r - size;
-                for (int c = 0; c < size; c++)
-                {
-                    if (c == m) continue;
-                    int dx = c < m ? c : c - size;
-                    double k = 1 / (1 + h * h * ((double)dx * dx + (double)dy * dy));
-                    int g = r * size + c;
-                    _aIm[g] = k;
-                    _bRe[g] = h * dx * k * k;
-                    _bIm[g] = h * dy * k * k;
-                }
+                float qr = _aRe[g], qi = _aIm[g], kr = _kxyRe[g], ki = _kxyIm[g], k1 = _k1[g];
+                _bRe[g] = qr * kr - qi * ki;
+                _bIm[g] = qr * ki + qi * kr;
+                _aRe[g] = qr * k1;
+                _aIm[g] = qi * k1;
             }
         });
-        _fft!.Forward(_aRe, _aIm);
-        _fft.Forward(_bRe, _bIm);
-        Multiply(size, 1.0 / ((double)size * size));
-        _fft.Inverse(_aRe, _aIm);
-        _fft.Inverse(_bRe, _bIm);
+        fft.Inverse(_aRe, _aIm, neededColumns: m);
+        fft.Inverse(_bRe, _bIm, neededColumns: m);
 
         // 4. Interpolate the potentials back to the points: forces from grid b, Σ_j 1/(1 + d²) from grid a.
         int parts = Math.Max(1, Math.Min(_threads, n));
@@ -168,36 +171,41 @@ public sealed class FftRepulsion : IRepulsiveForces
         return zParts.Sum() - n;
     }
 
-    // Grid a holds FFT(q + i·K1), grid b FFT(Kx + i·Ky). With X = FFT(a) and its mirror X' = conj(X[−f]):
-    // Q = (X + X')/2 and K̂1 = (X − X')/(2i). Writes Q·K̂1 into a and Q·(K̂x + iK̂y) into b, scaled.
-    private void Multiply(int size, double scale)
+    // Kernels on node offsets, circulant-embedded (offsets −(m−1)..(m−1); offset ±m stays 0), transformed once per
+    // spacing h and pre-scaled by 1/size² (the inverse FFT is unnormalised). K1 is real and even: its spectrum is real.
+    private void TransformKernels(int m, int size, double h)
     {
-        Parallelism.For(size / 2 + 1, _threads, (start, end, _) =>
+        Array.Clear(_k1); Array.Clear(_bIm); Array.Clear(_kxyRe); Array.Clear(_kxyIm);
+        Parallelism.For(size, _threads, (start, end, _) =>
         {
             for (int r = start; r < end; r++)
             {
-                int pr = (size - r) % size;
+                if (r == m) continue;
+                int dy = r < m ? r : r - size;
                 for (int c = 0; c < size; c++)
                 {
-                    int pc = (size - c) % size;
-                    int g = r * size + c, q = pr * size + pc;
-                    if (r == pr && c > pc) continue; // pair already done from its partner
-                    double xr = _aRe[g], xi = _aIm[g], yr = _aRe[q], yi = _aIm[q];
-                    // At g: Q = ((xr + yr) + i(xi − yi))/2, K1 = ((xi + yi) − i(xr − yr))/2; at q the mirror.
-                    double qgr = (xr + yr) / 2, qgi = (xi - yi) / 2, kgr = (xi + yi) / 2, kgi = -(xr - yr) / 2;
-                    double qqr = qgr, qqi = -qgi, kqr = kgr, kqi = -kgi;
-                    _aRe[g] = (qgr * kgr - qgi * kgi) * scale; _aIm[g] = (qgr * kgi + qgi * kgr) * scale;
-                    double br = _bRe[g], bi = _bIm[g];
-                    _bRe[g] = (qgr * br - qgi * bi) * scale; _bIm[g] = (qgr * bi + qgi * br) * scale;
-                    if (q != g)
-                    {
-                        _aRe[q] = (qqr * kqr - qqi * kqi) * scale; _aIm[q] = (qqr * kqi + qqi * kqr) * scale;
-                        br = _bRe[q]; bi = _bIm[q];
-                        _bRe[q] = (qqr * br - qqi * bi) * scale; _bIm[q] = (qqr * bi + qqi * br) * scale;
-                    }
+                    if (c == m) continue;
+                    int dx = c < m ? c : c - size;
+                    double k = 1 / (1 + h * h * ((double)dx * dx + (double)dy * dy));
+                    int g = r * size + c;
+                    _k1[g] = (float)k;
+                    _kxyRe[g] = (float)(h * dx * k * k);
+                    _kxyIm[g] = (float)(h * dy * k * k);
                 }
             }
         });
+        _fft!.Forward(_k1, _bIm);
+        _fft.Forward(_kxyRe, _kxyIm);
+        float scale = 1f / ((float)size * size);
+        for (int g = 0; g < _k1.Length; g++)
+        {
+            _k1[g] *= scale;
+            _kxyRe[g] *= scale;
+            _kxyIm[g] *= scale;
+        }
+
+        _kernelSpacing = h;
+        KernelTransforms++;
     }
 
     private static void Lagrange(double u, Span<double> w)
@@ -227,7 +235,9 @@ public sealed class FftRepulsion : IRepulsiveForces
         {
             _fft = new Fft2D(size, _threads);
             int cells = size * size;
-            _aRe = new double[cells]; _aIm = new double[cells]; _bRe = new double[cells]; _bIm = new double[cells];
+            _aRe = new float[cells]; _aIm = new float[cells]; _bRe = new float[cells]; _bIm = new float[cells];
+            _k1 = new float[cells]; _kxyRe = new float[cells]; _kxyIm = new float[cells];
+            _kernelSpacing = double.NaN;
         }
     }
 }
