@@ -28,11 +28,12 @@ public static class EmbedCommand
         var engine = new Option<string>("--engine") { Description = "t-SNE repulsion: exact, bh (Barnes-Hut), fft (FIt-SNE interpolation) or auto (exact < 1,000 points, bh < 10,000, else fft)", DefaultValueFactory = _ => "auto" };
         var seed = new Option<int>("--seed") { Description = "seed of the neighbour search and the initialisation; same seed and threads give the same map", DefaultValueFactory = _ => 0 };
         var pcaDims = new Option<int>("--pca-dims") { Description = "for t-SNE, first reduce features to this many principal components (0: use them as they are)", DefaultValueFactory = _ => 50 };
+        var limit = new Option<int?>("--limit") { Description = "embed only the first N images of the dataset" };
         var threads = new Option<int>("--threads") { Description = "threads (0: all cores)", DefaultValueFactory = _ => 0 };
         var thumbnails = new Option<bool>("--thumbnails") { Description = "also draw embedding-thumbnails.png with small images at the points (dataset input only)" };
         var output = new Option<string>("--out", "-o") { Description = "output folder", DefaultValueFactory = _ => "lumen-embed" };
         var json = new Option<bool>("--json") { Description = "print the figures as JSON to standard output" };
-        foreach (Option option in new Option[] { layer, pool, features, labels, method, perplexity, engine, seed, pcaDims, threads, thumbnails, output, json }) command.Add(option);
+        foreach (Option option in new Option[] { layer, pool, limit, features, labels, method, perplexity, engine, seed, pcaDims, threads, thumbnails, output, json }) command.Add(option);
 
         command.SetAction(parsed =>
         {
@@ -53,7 +54,7 @@ public static class EmbedCommand
             };
             var summary = EmbedRunner.Run(console, request, parsed.GetValue(features), parsed.GetValue(labels),
                 () => parsed.GetValue(modelOptions.Model) is null ? null : modelOptions.Load(parsed),
-                () => parsed.GetValue(dataOptions.Data) is null ? null : dataOptions.Open(parsed),
+                () => parsed.GetValue(dataOptions.Data) is null ? null : Limit(dataOptions.Open(parsed), parsed.GetValue(limit)),
                 parsed.GetValue(layer), poolKind, dataOptions.GetBatchSize(parsed));
             if (parsed.GetValue(json)) console.Out.WriteLine(summary.ToJson());
             else EmbedRunner.WriteText(console.Out, summary);
@@ -61,6 +62,9 @@ public static class EmbedCommand
         });
         return command;
     }
+
+    private static Lumen.Data.IImageDataset Limit(Lumen.Data.IImageDataset data, int? limit) =>
+        limit is { } count ? new DatasetPrefix(data, count, ownsInner: true) : data;
 
     private static string ParseMethod(string value) => value.ToLowerInvariant() switch
     {

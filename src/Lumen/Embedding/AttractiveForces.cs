@@ -4,7 +4,13 @@ namespace Lumen.Embedding;
 public static class AttractiveForces
 {
     /// <summary>Fills <paramref name="forces"/> ([N, 2]) with Σ_j p_ij (y_i − y_j) / (1 + |y_i − y_j|²).</summary>
-    public static void Compute(AffinityMatrix p, double[] embedding, double[] forces, int threads)
+    /// <param name="p">The affinities.</param>
+    /// <param name="embedding">Coordinates [N, 2].</param>
+    /// <param name="forces">Receives the forces [N, 2].</param>
+    /// <param name="threads">Threads.</param>
+    /// <param name="scratch">Optional float buffer of length 2N for a float32 copy of the coordinates (the neighbours'
+    /// coordinates are read at random; half the bytes means more of them stay in cache).</param>
+    public static void Compute(AffinityMatrix p, double[] embedding, double[] forces, int threads, float[]? scratch = null)
     {
         ArgumentNullException.ThrowIfNull(p);
         ArgumentNullException.ThrowIfNull(embedding);
@@ -12,16 +18,19 @@ public static class AttractiveForces
         var rows = p.RowStarts;
         var cols = p.Columns;
         var vals = p.SingleValues;
+        var y = scratch is { } given && given.Length == embedding.Length ? given : new float[embedding.Length];
+        for (int e = 0; e < y.Length; e++) y[e] = (float)embedding[e];
         Parallelism.For(p.Points, threads, (start, end, _) =>
         {
             for (int i = start; i < end; i++)
             {
-                double yx = embedding[2 * i], yy = embedding[2 * i + 1], fx = 0, fy = 0;
+                float yx = y[2 * i], yy = y[2 * i + 1];
+                double fx = 0, fy = 0;
                 for (int e = rows[i]; e < rows[i + 1]; e++)
                 {
                     int j = cols[e];
-                    double dx = yx - embedding[2 * j], dy = yy - embedding[2 * j + 1];
-                    double pw = vals[e] / (1 + dx * dx + dy * dy);
+                    float dx = yx - y[2 * j], dy = yy - y[2 * j + 1];
+                    float pw = vals[e] / (1 + dx * dx + dy * dy);
                     fx += pw * dx;
                     fy += pw * dy;
                 }

@@ -8,7 +8,7 @@ public sealed class BarnesHutRepulsion : IRepulsiveForces
 {
     private readonly int _threads;
     private readonly double _theta;
-    private readonly QuadTree _tree = new(1024);
+    private readonly QuadTree _tree = new();
 
     /// <summary>Creates the engine with opening angle <paramref name="theta"/> (0.5 by default; 0 is exact but slow).</summary>
     public BarnesHutRepulsion(double theta = 0.5, int threads = 0)
@@ -32,24 +32,27 @@ public sealed class BarnesHutRepulsion : IRepulsiveForces
         Parallelism.For(n, parts, (start, end, part) =>
         {
             var stack = new int[4 * QuadTree.MaxDepth + 8];
+            var nodes = tree.Nodes;
+            var order = tree.Order;
             double zPart = 0;
-            for (int i = start; i < end; i++)
+            for (int o = start; o < end; o++)
             {
+                int i = order[o];
                 double yx = y[2 * i], yy = y[2 * i + 1], fx = 0, fy = 0;
                 int leafOfI = tree.LeafOf[i];
                 int top = 0;
                 stack[top++] = 0;
                 while (top > 0)
                 {
-                    int node = stack[--top];
-                    int count = tree.Count[node];
+                    int id = stack[--top];
+                    ref readonly var node = ref nodes[id];
+                    int count = node.Count;
                     if (count == 0) continue;
-                    double dx = yx - tree.MassX[node], dy = yy - tree.MassY[node];
+                    double dx = yx - node.MassX, dy = yy - node.MassY;
                     double d2 = dx * dx + dy * dy;
-                    bool leaf = tree.FirstChild[node] < 0;
-                    if (leaf || 4 * tree.Half[node] * tree.Half[node] < theta2 * d2)
+                    if (node.FirstChild < 0 || 4 * node.Half * node.Half < theta2 * d2)
                     {
-                        if (node == leafOfI) count--;
+                        if (id == leafOfI) count--;
                         if (count == 0) continue;
                         double w = 1 / (1 + d2);
                         zPart += count * w;
@@ -59,7 +62,7 @@ public sealed class BarnesHutRepulsion : IRepulsiveForces
                     }
                     else
                     {
-                        int c = tree.FirstChild[node];
+                        int c = node.FirstChild;
                         stack[top++] = c;
                         stack[top++] = c + 1;
                         stack[top++] = c + 2;

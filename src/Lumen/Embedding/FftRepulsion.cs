@@ -4,17 +4,16 @@ namespace Lumen.Embedding;
 /// FFT-accelerated interpolation of the repulsive forces (FIt-SNE, Linderman et al. 2019) for a 2-D embedding.
 /// </summary>
 /// <remarks>
-/// Three smooth kernels of the offset d = y_i − y_j are convolved with unit charges at the points: K1 = 1/(1 + |d|²)
-/// gives Z = Σ_i Σ_j K1 − N, and (Kx, Ky) = d/(1 + |d|²)² give the forces Σ_j w_ij² (y_i − y_j) directly (FIt-SNE
-/// instead uses one kernel and four charges 1, y_x, y_y, |y|², whose recombination cancels large terms; this form
-/// avoids that and needs 4 FFTs instead of 5). The embedding's bounding square is cut into B x B boxes
-/// (B ≥ <see cref="MinIntervals"/> and ≥ the side length, rounded up to 2^a 3^b), each with
-/// <see cref="InterpolationPoints"/>² equispaced nodes; charges are spread to the nodes with Lagrange polynomials,
-/// the node-to-node sums are a Toeplitz convolution done by a zero-padded 2-D FFT (the kernels' spectra computed once per grid
-/// spacing), and the node potentials are interpolated back with the same polynomials.
+/// Kernels of the offset d = y_i − y_j, K1 = 1/(1 + |d|²) and K2 = K1², are convolved with charges at the points:
+/// Z = Σ_i Σ_j K1 − N from unit charges, and the forces Σ_j K2 (y_i − y_j) = y_i Σ_j K2 − Σ_j K2 y_j from charges
+/// 1 and y (FIt-SNE's form for the forces; computing Z from K1 directly avoids the cancellations of FIt-SNE's
+/// 1, y, |y|² charges). The embedding's bounding square is cut into B x B boxes (B ≥ <see cref="MinIntervals"/> and
+/// ≥ the side length, rounded up to 2^a 3^b), each with <see cref="InterpolationPoints"/>² equispaced nodes; charges
+/// are spread to the nodes with Lagrange polynomials, the node-to-node sums are a Toeplitz convolution done by a
+/// zero-padded 2-D FFT, and the node potentials are interpolated back with the same polynomials.
 /// Speed: the grid spacing is rounded up to a 2 % geometric ladder so the kernels' spectra are reused for as long as
-/// the embedding's extent stays on one rung (recomputed only then); grids are float32 (the FFT's rounding error,
-/// about 1e-6, is far below the interpolation error); zero-padded quarters are skipped in the FFT passes.
+/// the embedding's extent stays on one rung; grids are float32 (the FFT's rounding error, about 1e-6, is far below the
+/// interpolation error); zero-padded quarters are skipped in the FFT passes; coordinates are centred on the grid.
 /// </remarks>
 public sealed class FftRepulsion : IRepulsiveForces
 {
@@ -27,7 +26,7 @@ public sealed class FftRepulsion : IRepulsiveForces
     private readonly int _threads;
     private Fft2D? _fft;
     private float[] _aRe = [], _aIm = [], _bRe = [], _bIm = [];
-    private float[] _k1 = [], _kxyRe = [], _kxyIm = [];
+    private float[] _k1 = [], _k2 = [];
     private double _kernelSpacing = double.NaN;
     private int[] _node = [];
     private double[] _weights = [];
@@ -105,38 +104,48 @@ public sealed class FftRepulsion : IRepulsiveForces
             }
         });
 
-        // 2. Spread the unit charges onto the node grid.
-        Array.Clear(_aRe); Array.Clear(_aIm);
+        // 2. Spread the charges onto the node grids: a = 1 (real), b = y_x + i·y_y (centred coordinates).
+        Array.Clear(_aRe); Array.Clear(_aIm); Array.Clear(_bRe); Array.Clear(_bIm);
         for (int i = 0; i < n; i++)
         {
+            double x = embedding[2 * i] - cx, y = embedding[2 * i + 1] - cy;
             int gx = _node[2 * i], gy = _node[2 * i + 1];
             int wx = 2 * i * p, wy = (2 * i + 1) * p;
             for (int ty = 0; ty < p; ty++)
             {
                 int row = (gy + ty) * size + gx;
                 double wyv = _weights[wy + ty];
-                for (int tx = 0; tx < p; tx++) _aRe[row + tx] += (float)(wyv * _weights[wx + tx]);
+                for (int tx = 0; tx < p; tx++)
+                {
+                    double w = wyv * _weights[wx + tx];
+                    _aRe[row + tx] += (float)w;
+                    _bRe[row + tx] += (float)(w * x);
+                    _bIm[row + tx] += (float)(w * y);
+                }
             }
         }
 
-        // 3. Convolve: spectrum of the charges times the kernels' spectra, back to the grid (only the m x m corner is used).
+        // 3. Convolve: a ← K2 * 1 + i·(K1 * 1), b ← K2 * y_x + i·(K2 * y_y); both kernels are real and even, so their
+        //    spectra are real (only the m x m corner of the result is used).
         var fft = _fft!;
         fft.Forward(_aRe, _aIm, nonZeroColumns: m);
+        fft.Forward(_bRe, _bIm, nonZeroColumns: m);
         Parallelism.For(size * size, _threads, (start, end, _) =>
         {
             for (int g = start; g < end; g++)
             {
-                float qr = _aRe[g], qi = _aIm[g], kr = _kxyRe[g], ki = _kxyIm[g], k1 = _k1[g];
-                _bRe[g] = qr * kr - qi * ki;
-                _bIm[g] = qr * ki + qi * kr;
-                _aRe[g] = qr * k1;
-                _aIm[g] = qi * k1;
+                float qr = _aRe[g], qi = _aIm[g], k1 = _k1[g], k2 = _k2[g];
+                // Q·(K2 + i·K1)
+                _aRe[g] = qr * k2 - qi * k1;
+                _aIm[g] = qr * k1 + qi * k2;
+                _bRe[g] *= k2;
+                _bIm[g] *= k2;
             }
         });
         fft.Inverse(_aRe, _aIm, neededColumns: m);
         fft.Inverse(_bRe, _bIm, neededColumns: m);
 
-        // 4. Interpolate the potentials back to the points: forces from grid b, Σ_j 1/(1 + d²) from grid a.
+        // 4. Interpolate the potentials back to the points: Σ_j w_ij² (y_i − y_j) = y_i φ2 − (φ2x, φ2y), Z from φ1.
         int parts = Math.Max(1, Math.Min(_threads, n));
         var zParts = new double[parts];
         Parallelism.For(n, parts, (start, end, part) =>
@@ -144,7 +153,7 @@ public sealed class FftRepulsion : IRepulsiveForces
             double z = 0;
             for (int i = start; i < end; i++)
             {
-                double fx = 0, fy = 0, zi = 0;
+                double phi2 = 0, fx = 0, fy = 0, zi = 0;
                 int gx = _node[2 * i], gy = _node[2 * i + 1];
                 int wx = 2 * i * p, wy = (2 * i + 1) * p;
                 for (int ty = 0; ty < p; ty++)
@@ -155,15 +164,16 @@ public sealed class FftRepulsion : IRepulsiveForces
                     {
                         double w = wyv * _weights[wx + tx];
                         int g = row + tx;
-                        zi += w * _aRe[g];
+                        phi2 += w * _aRe[g];
+                        zi += w * _aIm[g];
                         fx += w * _bRe[g];
                         fy += w * _bIm[g];
                     }
                 }
 
                 z += zi;
-                forces[2 * i] = fx;
-                forces[2 * i + 1] = fy;
+                forces[2 * i] = (embedding[2 * i] - cx) * phi2 - fx;
+                forces[2 * i + 1] = (embedding[2 * i + 1] - cy) * phi2 - fy;
             }
 
             zParts[part] = z;
@@ -172,10 +182,10 @@ public sealed class FftRepulsion : IRepulsiveForces
     }
 
     // Kernels on node offsets, circulant-embedded (offsets −(m−1)..(m−1); offset ±m stays 0), transformed once per
-    // spacing h and pre-scaled by 1/size² (the inverse FFT is unnormalised). K1 is real and even: its spectrum is real.
+    // spacing h and pre-scaled by 1/size² (the inverse FFT is unnormalised). Both are real and even: real spectra.
     private void TransformKernels(int m, int size, double h)
     {
-        Array.Clear(_k1); Array.Clear(_bIm); Array.Clear(_kxyRe); Array.Clear(_kxyIm);
+        Array.Clear(_k1); Array.Clear(_k2);
         Parallelism.For(size, _threads, (start, end, _) =>
         {
             for (int r = start; r < end; r++)
@@ -187,21 +197,18 @@ public sealed class FftRepulsion : IRepulsiveForces
                     if (c == m) continue;
                     int dx = c < m ? c : c - size;
                     double k = 1 / (1 + h * h * ((double)dx * dx + (double)dy * dy));
-                    int g = r * size + c;
-                    _k1[g] = (float)k;
-                    _kxyRe[g] = (float)(h * dx * k * k);
-                    _kxyIm[g] = (float)(h * dy * k * k);
+                    _k1[r * size + c] = (float)k;
+                    _k2[r * size + c] = (float)(k * k);
                 }
             }
         });
-        _fft!.Forward(_k1, _bIm);
-        _fft.Forward(_kxyRe, _kxyIm);
+        // One complex transform for both: FFT(K1 + i·K2) = K̂1 + i·K̂2 with both spectra real.
+        _fft!.Forward(_k1, _k2);
         float scale = 1f / ((float)size * size);
         for (int g = 0; g < _k1.Length; g++)
         {
             _k1[g] *= scale;
-            _kxyRe[g] *= scale;
-            _kxyIm[g] *= scale;
+            _k2[g] *= scale;
         }
 
         _kernelSpacing = h;
@@ -236,7 +243,7 @@ public sealed class FftRepulsion : IRepulsiveForces
             _fft = new Fft2D(size, _threads);
             int cells = size * size;
             _aRe = new float[cells]; _aIm = new float[cells]; _bRe = new float[cells]; _bIm = new float[cells];
-            _k1 = new float[cells]; _kxyRe = new float[cells]; _kxyIm = new float[cells];
+            _k1 = new float[cells]; _k2 = new float[cells];
             _kernelSpacing = double.NaN;
         }
     }

@@ -61,7 +61,13 @@ public static class Tsne
         };
 
         var clock = Stopwatch.StartNew();
+        var original = p;
+        // Renumber the points in the quadtree order of the embedding, so that points that attract each other (close in
+        // the map) are close in memory; again when early exaggeration has formed the clusters. Undone at the end.
+        var position = Enumerable.Range(0, n).ToArray();
+        var tree = new QuadTree();
         var attract = new double[2 * n];
+        var single = new float[2 * n];
         var repel = new double[2 * n];
         var update = new double[2 * n];
         var gains = new double[2 * n];
@@ -71,13 +77,31 @@ public static class Tsne
         for (int iter = 0; iter < total; iter++)
         {
             cancellation.ThrowIfCancellationRequested();
+            if (iter == 0 || iter == options.ExaggerationIterations)
+            {
+                tree.Build(y);
+                var order = (int[])tree.Order.Clone();
+                p = p.Permute(order, threads);
+                foreach (var state in new[] { y, update, gains })
+                {
+                    var copy = (double[])state.Clone();
+                    for (int k = 0; k < n; k++)
+                    {
+                        state[2 * k] = copy[2 * order[k]];
+                        state[2 * k + 1] = copy[2 * order[k] + 1];
+                    }
+                }
+
+                position = order.Select(k => position[k]).ToArray();
+            }
+
             bool early = iter < options.ExaggerationIterations;
             double alpha = early ? options.EarlyExaggeration : options.Exaggeration;
             double momentum = early ? options.InitialMomentum : options.FinalMomentum;
             double rate = options.LearningRate ?? Math.Max(n / alpha, 1e-3);
 
             double z = repulsion.Compute(y, repel);
-            AttractiveForces.Compute(p, y, attract, threads);
+            AttractiveForces.Compute(p, y, attract, threads, single);
             bool report = (iter + 1) % Math.Max(1, options.ReportEvery) == 0 || iter == total - 1;
             if (report)
             {
@@ -93,7 +117,14 @@ public static class Tsne
             Step(y, attract, repel, update, gains, alpha, 1 / z, momentum, rate, options.MaxStepNorm, threads);
         }
 
-        return new TsneResult(y, p, engine, history, prepared, clock.Elapsed);
+        var result = new double[2 * n];
+        for (int k = 0; k < n; k++)
+        {
+            result[2 * position[k]] = y[2 * k];
+            result[2 * position[k] + 1] = y[2 * k + 1];
+        }
+
+        return new TsneResult(result, original, engine, history, prepared, clock.Elapsed);
     }
 
     private static void Step(double[] y, double[] attract, double[] repel, double[] update, double[] gains,
