@@ -44,8 +44,8 @@ public static class ScatterPlot
         int legendWidth = classes.Length > 0 ? 220 : 0;
         int width = margin * 2 + size + legendWidth, height = titleHeight + margin * 2 + size;
         var info = new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
-        using var surface = SKSurface.Create(info);
-        var canvas = surface.Canvas;
+        using var target = new SKBitmap(info);
+        using var canvas = new SKCanvas(target);
         canvas.Clear(SKColors.White);
         using var font = new SKFont(EmbeddedFont.Typeface, 18);
         using var small = new SKFont(EmbeddedFont.Typeface, 15);
@@ -92,10 +92,9 @@ public static class ScatterPlot
             ly += 24;
         }
 
-        using var image = surface.Snapshot();
-        using var bitmap = SKBitmap.FromImage(image);
+        canvas.Flush();
         var pixels = new byte[width * height * 3];
-        var source = bitmap.GetPixelSpan();
+        var source = target.GetPixelSpan();
         for (int p = 0; p < width * height; p++)
         {
             pixels[3 * p] = source[4 * p];
