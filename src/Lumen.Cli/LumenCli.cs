@@ -16,11 +16,14 @@ public static class LumenCli
         var root = new RootCommand("Lumen explains image classifiers: which pixels drove a decision, and what the model has learned.");
         root.Add(verbose);
         var console = new CliConsole(output, error);
+        root.Add(DemoCommand.Create(console));
         root.Add(ExplainCommand.Create(console));
         root.Add(EmbedCommand.Create(console));
         root.Add(LayersCommand.Create(console));
         root.Add(MethodsCommand.Create(console));
         root.Add(ModelsCommand.Create(console));
+        root.Add(TrainCommand.Create(console));
+        root.Add(ReportCommand.Create(console));
 
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

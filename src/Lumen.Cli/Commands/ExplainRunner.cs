@@ -30,17 +30,9 @@ public static class ExplainRunner
         Tensor logits = model.Predict(input.Input);
         target.ResolveClasses(logits);
 
-        var attributions = new List<Attribution>();
+        var attributions = MethodRunner.RunAll(methods, input.Input, target, input.Stems);
         try
         {
-            foreach (var method in methods)
-            {
-                var attribution = method.Attribute(input.Input, target);
-                attributions.Add(attribution);
-                int bad = attribution.FirstNonFiniteImage();
-                if (bad >= 0)
-                    throw LumenException.Model($"method '{method.Name}' produced NaN or infinite values for image {input.Stems[bad]}; nothing was written");
-            }
             var files = Write(request, input, attributions);
             return Summarize(model, input, logits, attributions, files);
         }

@@ -1,5 +1,6 @@
 using Lumen.Attributions.Cam;
 using Lumen.Attributions.Gradients;
+using Lumen.Attributions.Perturbation;
 using Lumen.Attributions.Relevance;
 using Lumen.Models;
 
@@ -60,6 +61,20 @@ public static class MethodCatalog
             (model, options) => new EigenCam(model, CamSettings.Parse(options, "eigencam"))),
         new MethodDescriptor("lrp", "relevance", "layer-wise relevance propagation with Zennit's rules and composites (default epsilon-plus-flat)",
             false, LrpSettings.All, (model, options) => LrpSettings.Create(model, options)),
+        new MethodDescriptor("occlusion", "perturbation", "occlusion: mean drop of the target score when a sliding window covering the pixel is replaced (Captum's Occlusion)",
+            false, PerturbationSettings.OcclusionSettings, PerturbationSettings.CreateOcclusion),
+        new MethodDescriptor("feature-ablation", "perturbation", "feature ablation: drop of the target score when the pixel's feature (mask id or superpixel) is replaced (Captum's FeatureAblation)",
+            false, PerturbationSettings.FeatureAblationSettings, PerturbationSettings.CreateFeatureAblation),
+        new MethodDescriptor("rise", "perturbation", "RISE: scores of the image under random smooth masks, averaged with the masks as weights",
+            false, PerturbationSettings.RiseSettings, PerturbationSettings.CreateRise),
+        new MethodDescriptor("lime", "perturbation", "LIME: weighted ridge surrogate on superpixels switched on and off at random; R^2 in the extras",
+            false, PerturbationSettings.LimeSettings, PerturbationSettings.CreateLime),
+        new MethodDescriptor("lime-noise", "perturbation", "LIME with pixel noise: K-Lasso on samples x + noise within radius epsilon; local slopes of K pixels",
+            false, PerturbationSettings.LimeNoiseSettings, PerturbationSettings.CreateLimeNoise),
+        new MethodDescriptor("kernel-shap", "perturbation", "KernelSHAP: Shapley values of superpixels from kernel-sampled coalitions, summing to f(x) - f(baseline)",
+            false, PerturbationSettings.KernelShapSettings, PerturbationSettings.CreateKernelShap),
+        new MethodDescriptor("learned-mask", "perturbation", "meaningful perturbation: a smooth low-resolution mask optimised (Adam, L1 + TV) to delete or preserve the score",
+            false, PerturbationSettings.LearnedMaskSettings, PerturbationSettings.CreateLearnedMask),
     };
 
     /// <summary>The method called <paramref name="name"/>; an unknown name is a usage error listing the known ones.</summary>

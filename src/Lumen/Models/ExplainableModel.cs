@@ -162,7 +162,8 @@ public sealed class ExplainableModel : IDisposable
         }
     }
 
-    private static ImagePreprocessing DefaultPreprocessing(IReadOnlyList<long> shape) => new()
+    /// <summary>The preprocessing of a model that names none: [0, 1] pixels, grey or RGB by channel count, resized and cropped to the input size.</summary>
+    internal static ImagePreprocessing DefaultPreprocessing(IReadOnlyList<long> shape) => new()
     {
         ColorMode = shape[0] == 1 ? ColorMode.Grey : ColorMode.Rgb,
         Resize = (int)Math.Min(shape[1], shape[2]),

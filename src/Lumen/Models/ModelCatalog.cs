@@ -10,6 +10,8 @@ public static class ModelCatalog
     {
         new ModelDefinition(FmnistCnn.Name, "3 conv layers + global average pooling + linear, for 28x28 grey images (Fashion-MNIST)",
             new long[] { 1, 28, 28 }, 10, "fc.weight", FmnistCnn.ClassLabels, null, classes => FmnistCnn.Create(classes)),
+        new ModelDefinition(FmnistNet.Name, "2 conv blocks with BatchNorm + 2 linear layers, for 28x28 grey images; the demo's network (lumen train)",
+            new long[] { 1, 28, 28 }, 10, "fc2.weight", FmnistCnn.ClassLabels, null, classes => FmnistNet.Create(classes)),
     }.Concat(Architectures.ImageNetArchitectures.All).ToList();
 
     /// <summary>The definition called <paramref name="name"/>; an unknown name is a usage error listing the known ones.</summary>

@@ -19,4 +19,8 @@ public sealed record ModelDefinition(
     string ClassifierWeightKey,
     IReadOnlyList<string>? ClassLabels,
     Lumen.Imaging.ImagePreprocessing? Preprocessing,
-    Func<int, nn.Module<Tensor, Tensor>> Create);
+    Func<int, nn.Module<Tensor, Tensor>> Create)
+{
+    /// <summary>The preprocessing models of this architecture use: <see cref="Preprocessing"/>, or the default for the input shape.</summary>
+    public Lumen.Imaging.ImagePreprocessing InputPreprocessing => Preprocessing ?? ExplainableModel.DefaultPreprocessing(InputShape);
+}

@@ -27,6 +27,27 @@ public class BadInputTests
             { "missing weights", new[] { "--image", "{image}", "--weights", "{missing}" }, 3, "weights file not found" },
             { "wrong array shape", new[] { "--input", "{array}" }, 2, "input shape [2, 3, 28, 28] does not fit fmnist-cnn: expected [N, 1, 28, 28]" },
             { "no input", Array.Empty<string>(), 2, "give the images with --image" },
+            { "occlusion window larger than the image", new[] { "--image", "{image}", "--method", "occlusion", "--param", "window=40" }, 2, "occlusion window 40 is larger than the image (28 pixels)" },
+            { "occlusion stride larger than the window", new[] { "--image", "{image}", "--method", "occlusion", "--param", "window=4", "--param", "stride=6" }, 2, "occlusion stride 6 is larger than the window 4" },
+            { "unknown occlusion baseline", new[] { "--image", "{image}", "--method", "occlusion", "--param", "baseline=purple" }, 2, "--param baseline=purple: expected 0, a number, mean, blur" },
+            { "malformed window", new[] { "--image", "{image}", "--method", "occlusion", "--param", "window=4x" }, 2, "--param window=4x: expected a positive whole number of pixels" },
+            { "unknown output", new[] { "--image", "{image}", "--method", "occlusion", "--param", "output=prob" }, 2, "--param output=prob: expected one of logit, probability, log-probability" },
+            { "missing feature mask", new[] { "--image", "{image}", "--method", "feature-ablation", "--param", "feature-mask={missing}" }, 3, "was not found" },
+            { "feature mask of floats", new[] { "--image", "{image}", "--method", "feature-ablation", "--param", "feature-mask={array}" }, 2, "expected integer ids per pixel" },
+            { "unknown segmentation", new[] { "--image", "{image}", "--method", "feature-ablation", "--param", "segmentation=voronoi" }, 2, "--param segmentation=voronoi: expected grid:N" },
+            { "rise keep probability above one", new[] { "--image", "{image}", "--method", "rise", "--param", "keep-probability=1.5" }, 2, "--param keep-probability=1.5: expected a number above 0 and at most 1" },
+            { "rise without masks", new[] { "--image", "{image}", "--method", "rise", "--param", "masks=0" }, 2, "--param masks=0: expected a positive number of masks" },
+            { "unknown lime selection", new[] { "--image", "{image}", "--method", "lime", "--param", "selection=best" }, 2, "--param selection=best: expected one of auto, none, highest-weights, forward-selection, lasso-path" },
+            { "lime without samples", new[] { "--image", "{image}", "--method", "lime", "--param", "samples=1" }, 2, "--param samples=1: expected at least 2 samples" },
+            { "slic without a count", new[] { "--image", "{image}", "--method", "lime", "--param", "segmentation=slic:many" }, 2, "--param segmentation=slic:many: expected a positive whole number" },
+            { "unknown lime fill", new[] { "--image", "{image}", "--method", "lime", "--param", "hide=noise" }, 2, "--param hide=noise: expected segment-mean, 0, a number, mean, blur" },
+            { "kernel-shap without samples", new[] { "--image", "{image}", "--method", "kernel-shap", "--param", "samples=0" }, 2, "--param samples=0: expected at least 2 samples" },
+            { "unknown mask game", new[] { "--image", "{image}", "--method", "learned-mask", "--param", "game=hide" }, 2, "--param game=hide: expected one of deletion, preservation" },
+            { "learned mask without steps", new[] { "--image", "{image}", "--method", "learned-mask", "--param", "iterations=0" }, 2, "--param iterations=0: expected a positive number of steps" },
+            { "learned mask start outside 0..1", new[] { "--image", "{image}", "--method", "learned-mask", "--param", "init=2" }, 2, "--param init=2: expected a number from 0 to 1" },
+            { "lime-noise without radius", new[] { "--image", "{image}", "--method", "lime-noise", "--param", "radius=0" }, 2, "--param radius=0: expected a positive number" },
+            { "lime-noise block of no pixels", new[] { "--image", "{image}", "--method", "lime-noise", "--param", "cell=0" }, 2, "--param cell=0: expected auto or a positive whole number of pixels" },
+            { "zero batch size", new[] { "--image", "{image}", "--method", "occlusion", "--param", "batch-size=0" }, 2, "--param batch-size=0: expected a positive number" },
         };
     }
 
@@ -44,7 +65,7 @@ public class BadInputTests
             ["{array}"] = WrongArray(folder),
         };
         var args = new List<string> { "explain", "--model", "fmnist-cnn", "--weights", Fixtures.FmnistWeights, "--method", "gradcam", "--layer", "conv3" };
-        args = Override(args, arguments.Select(a => values.GetValueOrDefault(a, a)).ToList());
+        args = Override(args, arguments.Select(a => values.Aggregate(a, (text, value) => text.Replace(value.Key, value.Value))).ToList());
         string output = folder.File("out");
         args.AddRange(new[] { "--out", output });
 

@@ -19,7 +19,7 @@ public class ArchitectureCatalogTests
     [Fact]
     public void ListsEveryArchitectureWithItsInputShape()
     {
-        Assert.Equal(new[] { "fmnist-cnn" }.Concat(ExpectedNames), ModelCatalog.All.Select(a => a.Name));
+        Assert.Equal(new[] { "fmnist-cnn", "fmnist-net" }.Concat(ExpectedNames), ModelCatalog.All.Select(a => a.Name));
         Assert.All(ImageNetArchitectures.All, a =>
         {
             Assert.Equal(new long[] { 3, 224, 224 }, a.InputShape);

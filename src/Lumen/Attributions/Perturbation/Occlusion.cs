@@ -1,0 +1,132 @@
+using System.Globalization;
+using Lumen.Attributions.Gradients;
+using Lumen.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Lumen.Attributions.Perturbation;
+
+/// <summary>
+/// Occlusion (Zeiler &amp; Fergus 2014) with Captum's semantics: a window of <see cref="Window"/> pixels (all channels)
+/// slides over the image with <see cref="Stride"/>, starting at 0, ⌈(D − w) / s⌉ + 1 positions per dimension (the
+/// last one may be cut off by the border); each position replaces the window by the <see cref="Replacement"/> and
+/// scores the copy. Every element gets the mean, over the windows covering it, of f(x) − f(x occluded). The output
+/// has the input's shape [N, C, H, W] (equal over channels). Copies run through the shared <see cref="BatchedEvaluator"/>.
+/// </summary>
+public sealed class Occlusion : IAttributionMethod
+{
+    private readonly BatchedEvaluator evaluator;
+
+    /// <summary>Creates occlusion.</summary>
+    /// <param name="model">The explained model.</param>
+    /// <param name="window">The window in pixels.</param>
+    /// <param name="stride">The step between window positions; at most the window in each dimension (as Captum requires).</param>
+    /// <param name="replacement">What the window is filled with; null for zeros.</param>
+    /// <param name="options">Batch size, output (default logit), progress, cancellation; null for defaults.</param>
+    public Occlusion(ExplainableModel model, WindowShape window, WindowShape stride, Baseline? replacement = null, EvaluationOptions? options = null)
+    {
+        if (stride.Height > window.Height || stride.Width > window.Width)
+            throw LumenException.Usage($"occlusion stride {stride} is larger than the window {window}: pixels between windows would be skipped; use a stride of at most the window");
+        Window = window;
+        Stride = stride;
+        Replacement = replacement ?? Baseline.Zero;
+        evaluator = new BatchedEvaluator(model, options ?? new EvaluationOptions());
+    }
+
+    /// <summary>The window size.</summary>
+    public WindowShape Window { get; }
+
+    /// <summary>The step between window positions.</summary>
+    public WindowShape Stride { get; }
+
+    /// <summary>What the window is filled with.</summary>
+    public Baseline Replacement { get; }
+
+    /// <inheritdoc />
+    public string Name => "occlusion";
+
+    /// <inheritdoc />
+    public IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>
+    {
+        ["window"] = Window.ToString(),
+        ["stride"] = Stride.ToString(),
+        ["baseline"] = Replacement.Description,
+        ["output"] = evaluator.Options.OutputName,
+        ["batch-size"] = evaluator.Options.BatchSize.ToString(CultureInfo.InvariantCulture),
+    };
+
+    /// <summary>The window starts along a dimension of <paramref name="size"/> elements, as Captum places them.</summary>
+    public static int[] Starts(int size, int window, int stride)
+    {
+        if (window > size) throw LumenException.Usage($"occlusion window {window} is larger than the image ({size} pixels); use a smaller --param window=");
+        int count = (int)Math.Ceiling((size - window) / (double)stride) + 1;
+        return Enumerable.Range(0, count).Select(i => i * stride).ToArray();
+    }
+
+    /// <inheritdoc />
+    public Attribution Attribute(Tensor input, Target target)
+    {
+        evaluator.Model.ValidateInput(input);
+        using var scope = NewDisposeScope();
+        int height = (int)input.shape[2], width = (int)input.shape[3];
+        int[] rows = Starts(height, Window.Height, Stride.Height);
+        int[] columns = Starts(width, Window.Width, Stride.Width);
+        var windows = rows.SelectMany(r => columns.Select(c => (Row: r, Column: c,
+            Height: Math.Min(Window.Height, height - r), Width: Math.Min(Window.Width, width - c)))).ToArray();
+        var resolved = evaluator.Resolve(input, target);
+        Tensor replacement = Replacement.For(input);
+        var perturbations = new WindowPerturbations(input, replacement, windows.Select(w => (w.Row, w.Column, w.Height, w.Width)).ToArray());
+        float[] scores = evaluator.Evaluate(resolved, perturbations).data<float>().ToArray();
+
+        int images = resolved.Classes.Length;
+        var sums = new double[images * height * width];
+        var covers = new int[height * width];
+        foreach (var w in windows)
+            for (int r = w.Row; r < w.Row + w.Height; r++)
+                for (int c = w.Column; c < w.Column + w.Width; c++) covers[r * width + c]++;
+        for (int n = 0; n < images; n++)
+        {
+            for (int k = 0; k < windows.Length; k++)
+            {
+                var w = windows[k];
+                double delta = resolved.Scores[n] - scores[n * windows.Length + k];
+                for (int r = w.Row; r < w.Row + w.Height; r++)
+                    for (int c = w.Column; c < w.Column + w.Width; c++) sums[(n * height + r) * width + c] += delta;
+            }
+        }
+        var map = new float[sums.Length];
+        for (int i = 0; i < sums.Length; i++) map[i] = (float)(sums[i] / covers[i % (height * width)]);
+        Tensor values = torch.tensor(map, dtype: ScalarType.Float32).reshape(images, 1, height, width)
+            .expand(input.shape).to(input.device).contiguous();
+        return new Attribution(values, Name, resolved.Classes, resolved.Logits, Settings);
+    }
+
+    private sealed class WindowPerturbations : IPerturbations
+    {
+        private readonly Tensor input;
+        private readonly Tensor replacement;
+        private readonly (int Row, int Column, int Height, int Width)[] windows;
+
+        public WindowPerturbations(Tensor input, Tensor replacement, (int, int, int, int)[] windows)
+        {
+            this.input = input;
+            this.replacement = replacement;
+            this.windows = windows;
+        }
+
+        public long PerImage => windows.Length;
+
+        public Tensor Build(int image, long first, long count)
+        {
+            Tensor copies = input[image].unsqueeze(0).repeat(count, 1, 1, 1);
+            Tensor fill = replacement[image];
+            for (long k = 0; k < count; k++)
+            {
+                var (row, column, height, width) = windows[first + k];
+                copies[k].narrow(1, row, height).narrow(2, column, width)
+                    .copy_(fill.narrow(1, row, height).narrow(2, column, width));
+            }
+            return copies;
+        }
+    }
+}
