@@ -5,6 +5,8 @@ using static TorchSharp.torch;
 
 namespace Lumen.Tests.Training;
 
+// Seeded training draws from torch's global generator: run alone, so no test building a model in parallel consumes it.
+[Collection(SerialCollection.Name)]
 public sealed class TrainerTests
 {
     /// <summary>Two classes told apart by the brightness of the left half: any working trainer separates them.</summary>
