@@ -5,6 +5,18 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 
 // In-process: the benchmarks run in this already-built executable, whose libtorch natives the build prepared
 // (BenchmarkDotNet's default generated project would not get the libstdc++ compatibility fix).
+if (args.Length > 0 && args[0] == "embedding-profile")
+{
+    Lumen.Benchmarks.EmbeddingProfile.Run();
+    return;
+}
+
+if (args.Length > 0 && args[0] == "embedding")
+{
+    Lumen.Benchmarks.EmbeddingBenchmark.Run(args);
+    return;
+}
+
 var config = DefaultConfig.Instance
     .AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance).WithWarmupCount(6).WithIterationCount(20).AsDefault());
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, config);

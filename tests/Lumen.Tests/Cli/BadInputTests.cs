@@ -127,6 +127,52 @@ public class BadInputTests
         Assert.False(Directory.Exists(output) && Directory.EnumerateFileSystemEntries(output).Any(), $"{name}: output files were written");
     }
 
+    public static TheoryData<string, string[], int, string> EmbedCases() => new()
+    {
+        { "nothing to embed", Array.Empty<string>(), 2, "Give the points to embed" },
+        { "missing features", new[] { "--features", "{missing}" }, 3, "was not found" },
+        { "features not 2-D", new[] { "--features", "{array}" }, 3, "must be a 2-D array [N, D]" },
+        { "labels of another length", new[] { "--features", "{features}", "--labels", "{shortlabels}" }, 3, "hold 5 entries for 300 feature rows" },
+        { "float labels", new[] { "--features", "{features}", "--labels", "{features}" }, 3, "must be a 1-D integer array" },
+        { "perplexity too large", new[] { "--features", "{features}", "--perplexity", "200" }, 2, "Perplexity 200 is too large for 300 points" },
+        { "unknown engine", new[] { "--features", "{features}", "--engine", "fast" }, 2, "--engine 'fast' is not known" },
+        { "unknown method", new[] { "--features", "{features}", "--method", "umap" }, 2, "--method 'umap' is not known" },
+        { "data without model", new[] { "--data", "{array}" }, 2, "--data needs --model" },
+        { "labels with a dataset", new[] { "--model", "fmnist-cnn", "--data", "{array}", "--labels", "{shortlabels}" }, 2, "--labels colours a --features matrix" },
+        { "unknown layer", new[] { "--model", "fmnist-cnn", "--data", "{images}", "--layer", "conv9" }, 2, "unknown layer 'conv9'" },
+    };
+
+    [Theory]
+    [MemberData(nameof(EmbedCases))]
+    public void EmbedFailsWithOneLineAndNoOutput(string name, string[] arguments, int exitCode, string message)
+    {
+        using var folder = new TempDirectory();
+        var (features, _) = EmbedCommandTests.WriteBlobs(folder);
+        string shortLabels = folder.File("short.npy");
+        using (var labels = TorchSharp.torch.arange(5L)) Lumen.Imaging.NpyFile.Write(shortLabels, labels);
+        string images = folder.File("images.npy");
+        using (var pixels = TorchSharp.torch.zeros(12, 1, 28, 28)) Lumen.Imaging.NpyFile.Write(images, pixels);
+        var values = new Dictionary<string, string>
+        {
+            ["{missing}"] = folder.File("missing.npy"),
+            ["{array}"] = WrongArray(folder),
+            ["{features}"] = features,
+            ["{shortlabels}"] = shortLabels,
+            ["{images}"] = images,
+        };
+        string output = folder.File("out");
+        var args = new List<string> { "embed" };
+        args.AddRange(arguments.Select(a => values.GetValueOrDefault(a, a)));
+        args.AddRange(new[] { "--out", output });
+        var result = CliRunner.Run(args.ToArray());
+
+        Assert.True(exitCode == result.ExitCode, $"{name}: exit {result.ExitCode}, stderr: {result.Error}");
+        string line = Assert.Single(result.Error.TrimEnd('\n').Split('\n'));
+        Assert.StartsWith("lumen: ", line);
+        Assert.Contains(message, line);
+        Assert.False(Directory.Exists(output) && Directory.EnumerateFileSystemEntries(output).Any(), $"{name}: output files were written");
+    }
+
     [Fact]
     public void VerbosePrintsTheStackTrace()
     {
