@@ -55,6 +55,7 @@ internal static class DemoPipeline
             $"{Models.FmnistNet.Name}, trained {settings.Training.Epochs} epochs on Fashion-MNIST (test accuracy {cleanAccuracy:P1}); every method that Lumen offers for it, side by side.");
         ExplanationSection.Add(report, clean, data);
         UnderstandingSection.Add(report, clean, data, console);
+        EmbeddingSection.Add(report, clean, data, console);
         ShortcutSection.Add(report, clean, shortcut, data, settings.Shortcut, findings);
         report.Save(reportPath);
 
