@@ -23,11 +23,11 @@ internal static class UnderstandingSection
             section.Add(new FigureBlock(TopKFiles.Montage(ranking, test, "Top and bottom test images per class"), "Dataset examples per class (lumen top-k)", 1100));
         }
 
-        var options = new ActivationMaximizationOptions { TotalVariation = 20, BlurEvery = 4 };
+        var options = new ActivationMaximizationOptions { Parameterization = ImageParameterizationKind.Pixel, TotalVariation = 20, BlurEvery = 4 };
         var bar = new CliProgress(console, "  visualizing the classes");
         using var visualization = new ActivationMaximization(model, options)
             .Run([.. classes.Select(Unit.ClassLogit)], new ActionProgress<StepProgress>(p => bar.Report(p.Done, p.Total, $"objective {p.Objective:F2}")));
-        section.Paragraph($"What input makes each class's logit largest? Gradient ascent from noise ({options.Steps} steps, Adam, Fourier parameterization, " +
+        section.Paragraph($"What input makes each class's logit largest? Gradient ascent from noise ({options.Steps} steps, Adam on the pixels, " +
                           "random jitter, scale and rotation, total-variation penalty and blur, pixels kept in [0, 1]). The number under each image is the logit it reaches.");
         var names = string.Join(", ", classes.Select(c => $"{c} {data.ClassNames[c]}"));
         section.Add(new FigureBlock(VisualizationFiles.Grid(visualization, "Class visualizations (lumen visualize)", 5), $"Classes: {names}", 700));
