@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Lumen.Attributions;
+using Lumen.Attributions.Perturbation;
 using Lumen.Imaging;
 using Lumen.Models;
 
@@ -42,13 +43,20 @@ public static class ExplainCommand
                 parsed.GetValue(colormap) is { } name ? Colormap.Parse(name) : null,
                 parsed.GetValue(alpha));
             using var model = modelOptions.Load(parsed);
-            var summary = ExplainRunner.Run(model, request);
+            var summary = ExplainRunner.Run(model, request, MethodProgress(console));
             if (parsed.GetValue(json)) console.Out.WriteLine(summary.ToJson());
             else summary.WriteText(console.Out);
             return LumenCli.Success;
         });
         return command;
     }
+
+    /// <summary>A progress line per perturbation method on standard error: "  occlusion  [####....]  done/total".</summary>
+    private static Func<string, IProgress<PerturbationProgress>> MethodProgress(CliConsole console) => name =>
+    {
+        var line = new CliProgress(console, $"  {name}");
+        return new ActionProgress<PerturbationProgress>(p => line.Report(p.Done, p.Total));
+    };
 
     private static List<string> SplitList(IEnumerable<string> values) =>
         values.SelectMany(value => value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();

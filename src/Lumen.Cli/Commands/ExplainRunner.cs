@@ -1,4 +1,5 @@
 using Lumen.Attributions;
+using Lumen.Attributions.Perturbation;
 using Lumen.Imaging;
 using Lumen.Models;
 using TorchSharp;
@@ -13,14 +14,17 @@ namespace Lumen.Cli.Commands;
 public static class ExplainRunner
 {
     /// <summary>Runs the request on <paramref name="model"/>.</summary>
-    public static ExplainSummary Run(ExplainableModel model, ExplainRequest request)
+    /// <param name="model">The model.</param>
+    /// <param name="request">What to explain and where to write it.</param>
+    /// <param name="progressOf">Gives the progress receiver of a method by name (perturbation methods report to it); null for none.</param>
+    public static ExplainSummary Run(ExplainableModel model, ExplainRequest request, Func<string, IProgress<PerturbationProgress>>? progressOf = null)
     {
         if (request.Methods.Count == 0) throw LumenException.Usage("no method given: add --method NAME (see 'lumen methods')");
         if ((request.Images.Count > 0) == (request.Array is not null))
             throw LumenException.Usage("give the images with --image FILE... or a preprocessed batch with --input FILE.npy (exactly one of them)");
         if (request.Alpha is < 0 or > 1) throw LumenException.Usage($"--alpha {request.Alpha}: expected a number from 0 to 1");
-        var options = new MethodOptions(request.Layer, request.Parameters);
-        var methods = request.Methods.Distinct().Select(name => MethodCatalog.Find(name).Build(model, options)).ToList();
+        var methods = request.Methods.Distinct().Select(name => MethodCatalog.Find(name).Build(model,
+            new MethodOptions(request.Layer, request.Parameters) { Progress = progressOf?.Invoke(name) })).ToList();
         Target target = TargetOption.Parse(request.Target);
 
         using var input = request.Array is not null

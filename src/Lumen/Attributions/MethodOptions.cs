@@ -17,6 +17,12 @@ public sealed class MethodOptions
         this.parameters = parameters ?? new Dictionary<string, string>();
     }
 
+    /// <summary>
+    /// Where methods that evaluate many perturbed inputs (or optimise for many steps) report how far they are, e.g.
+    /// a progress line; null for no reports. Methods that take one or two passes never report.
+    /// </summary>
+    public IProgress<Perturbation.PerturbationProgress>? Progress { get; init; }
+
     /// <summary>The layer given with <c>--layer</c>, or null.</summary>
     public string? Layer { get; }
 

@@ -21,6 +21,7 @@ public class PerturbationCommandTests
         string output = folder.File("out");
         var result = Explain(output, "--method", "occlusion", "--param", "window=4", "--param", "stride=2", "--json");
         Assert.True(result.ExitCode == 0, result.Error);
+        Assert.Matches(@"occlusion  \[#{30}\]  (\d+)/\1", result.Error);
         var ablationRun = Explain(output, "--method", "feature-ablation", "--param", $"feature-mask={Fixtures.FeatureMask}");
         Assert.True(ablationRun.ExitCode == 0, ablationRun.Error);
         using var occlusion = NpyFile.Read(Path.Combine(output, "fmnist_cnn_inputs_0_3.occlusion.npy"));

@@ -107,9 +107,10 @@ public static class PerturbationSettings
         BatchSize,
     };
 
-    /// <summary>Batch size and output from the settings.</summary>
+    /// <summary>Batch size, output and progress from the settings.</summary>
     public static EvaluationOptions Evaluation(MethodOptions options, ScoreOutput fallback) => new()
     {
+        Progress = options.Progress,
         BatchSize = options.GetInt("batch-size", EvaluationOptions.DefaultBatchSize),
         Output = (ScoreOutput)EvaluationOptions.OutputNames.ToList().IndexOf(
             options.GetChoice("output", EvaluationOptions.NameOf(fallback), EvaluationOptions.OutputNames.ToArray())),
