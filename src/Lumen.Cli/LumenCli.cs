@@ -16,6 +16,7 @@ public static class LumenCli
         var root = new RootCommand("Lumen explains image classifiers: which pixels drove a decision, and what the model has learned.");
         root.Add(verbose);
         var console = new CliConsole(output, error);
+        root.Add(BenchCommand.Create(console));
         root.Add(DemoCommand.Create(console));
         root.Add(ExplainCommand.Create(console));
         root.Add(EmbedCommand.Create(console));

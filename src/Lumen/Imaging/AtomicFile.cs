@@ -4,8 +4,12 @@ namespace Lumen.Imaging;
 /// Writes a file so that readers never see a half-written one: the bytes go to a temporary file in the
 /// same folder, which is flushed and then renamed over the destination.
 /// </summary>
-internal static class AtomicFile
+public static class AtomicFile
 {
+    /// <summary>Writes <paramref name="text"/> as UTF-8 (no byte-order mark) to <paramref name="path"/> atomically.</summary>
+    public static void WriteAllText(string path, string text) =>
+        Write(path, stream => stream.Write(new System.Text.UTF8Encoding(false).GetBytes(text)));
+
     /// <summary>Writes <paramref name="path"/> through <paramref name="write"/> and renames it into place.</summary>
     public static void Write(string path, Action<Stream> write)
     {
