@@ -22,6 +22,7 @@ public static class LumenCli
         root.Add(EmbedCommand.Create(console));
         root.Add(LayersCommand.Create(console));
         root.Add(MethodsCommand.Create(console));
+        root.Add(MergeCommand.Create(console));
         root.Add(ModelsCommand.Create(console));
         root.Add(TrainCommand.Create(console));
         root.Add(ReportCommand.Create(console));

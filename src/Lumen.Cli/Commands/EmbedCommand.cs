@@ -64,7 +64,9 @@ public static class EmbedCommand
     }
 
     private static Lumen.Data.IImageDataset Limit(Lumen.Data.IImageDataset data, int? limit) =>
-        limit is { } count ? new DatasetPrefix(data, count, ownsInner: true) : data;
+        limit is not { } count ? data
+        : count >= 1 ? new Lumen.Data.DatasetSlice(data, 0, Math.Min(count, data.Count), ownsInner: true)
+        : throw LumenException.Usage($"--limit must be at least 1 (got {count}).");
 
     private static string ParseMethod(string value) => value.ToLowerInvariant() switch
     {

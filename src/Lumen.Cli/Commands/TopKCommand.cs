@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Lumen.Data;
 using Lumen.Understanding;
 
 namespace Lumen.Cli.Commands;
@@ -24,29 +25,33 @@ public static class TopKCommand
         command.Add(k);
         command.Add(output);
 
+        var shardOption = new Option<string?>("--shard") { Description = "process only shard I of N (0-based, e.g. 0/4) and write OUT/topk.shard-I-of-N.json for 'lumen merge'" };
+        command.Add(shardOption);
+
         command.SetAction(parsed =>
         {
             int count = parsed.GetValue(k);
             if (count < 1) throw LumenException.Usage($"--k must be at least 1 (got {count})");
             int batchSize = dataOptions.GetBatchSize(parsed);
+            DatasetShard? shard = parsed.GetValue(shardOption) is { } text ? DatasetShard.Parse(text) : null;
             using var model = modelOptions.Load(parsed);
             var units = unitOptions.Parse(parsed, model);
             using var data = dataOptions.Open(parsed);
-            var progress = new CliProgress(console, "top-k");
-            var result = DatasetTopK.Run(model, data, units, count, batchSize, thumbnails: true, progress);
-            string title = $"Top and bottom {count} of {data.Description} for {model.Name}";
-            var montage = TopKFiles.Montage(result, data, title);
-
             string folder = parsed.GetRequiredValue(output);
-            Directory.CreateDirectory(folder);
-            TopKFiles.WriteJson(Path.Combine(folder, "topk.json"), result, model.Name, data);
-            TopKFiles.WriteCsv(Path.Combine(folder, "topk.csv"), result, data);
-            montage.SavePng(Path.Combine(folder, "topk.png"));
-            foreach (var ranking in result.Rankings)
+            var progress = new CliProgress(console, "top-k");
+            if (shard is { } part)
             {
-                console.Out.WriteLine($"{ranking.Unit.Name}: top {string.Join(", ", ranking.Top.Select(e => $"#{e.Index} ({e.Score:G4})"))}");
+                using var slice = part.Of(data);
+                var local = DatasetTopK.Run(model, slice, units, count, batchSize, thumbnails: true, progress);
+                Directory.CreateDirectory(folder);
+                string file = Path.Combine(folder, TopKShardFile.FileName(part));
+                TopKShardFile.Write(file, local.WithOffset(slice.Start, data.Count), part, model.Name, data);
+                console.Out.WriteLine($"wrote {file} ({slice.Description}); combine all {part.Count} shard files with 'lumen merge'");
+                return LumenCli.Success;
             }
-            console.Out.WriteLine($"wrote {Path.Combine(folder, "topk.json")}, topk.csv and topk.png");
+
+            var result = DatasetTopK.Run(model, data, units, count, batchSize, thumbnails: true, progress);
+            TopKOutputs.Write(folder, result, model.Name, ExampleCatalog.Of(data), console);
             return LumenCli.Success;
         });
         return command;

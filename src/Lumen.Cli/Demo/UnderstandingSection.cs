@@ -20,7 +20,7 @@ internal static class UnderstandingSection
                 progress: new CliProgress(console, "  ranking the test images per class"));
             section.Paragraph($"For every class, the {Examples} test images the model finds most typical (highest probability; top row) and least typical " +
                               "(lowest probability; bottom row), out of all 10,000; each caption gives the image's index, its true label and the probability.");
-            section.Add(new FigureBlock(TopKFiles.Montage(ranking, test, "Top and bottom test images per class"), "Dataset examples per class (lumen top-k)", 1100));
+            section.Add(new FigureBlock(TopKFiles.Montage(ranking, ExampleCatalog.Of(test), "Top and bottom test images per class"), "Dataset examples per class (lumen top-k)", 1100));
         }
 
         var options = new ActivationMaximizationOptions { Parameterization = ImageParameterizationKind.Pixel, TotalVariation = 20, BlurEvery = 4 };

@@ -17,7 +17,7 @@ public static class TopKFiles
     public const int MaxMontageColumns = 16;
 
     /// <summary>Writes the JSON report.</summary>
-    public static void WriteJson(string path, TopKResult result, string model, IImageDataset data)
+    public static void WriteJson(string path, TopKResult result, string model, ExampleCatalog data)
     {
         AtomicFile.Write(path, stream =>
         {
@@ -43,7 +43,7 @@ public static class TopKFiles
     }
 
     /// <summary>Writes one row per ranked example: unit, end (top/bottom), rank, index, score, label, name.</summary>
-    public static void WriteCsv(string path, TopKResult result, IImageDataset data)
+    public static void WriteCsv(string path, TopKResult result, ExampleCatalog data)
     {
         var text = new StringBuilder("unit,end,rank,index,score,label,name\n");
         foreach (var ranking in result.Rankings)
@@ -53,8 +53,8 @@ public static class TopKFiles
                 for (int rank = 0; rank < examples.Count; rank++)
                 {
                     var e = examples[rank];
-                    string label = data.Labels is { } labels ? labels[e.Index].ToString(CultureInfo.InvariantCulture) : "";
-                    text.Append(CultureInfo.InvariantCulture, $"{ranking.Unit.Name},{end},{rank + 1},{e.Index},{e.Score:R},{label},{Quote(data.ItemName(e.Index))}\n");
+                    string label = data.LabelOf(e.Index) is { } known ? known.ToString(CultureInfo.InvariantCulture) : "";
+                    text.Append(CultureInfo.InvariantCulture, $"{ranking.Unit.Name},{end},{rank + 1},{e.Index},{e.Score:R},{label},{Quote(data.NameOf(e.Index))}\n");
                 }
             }
         }
@@ -66,7 +66,7 @@ public static class TopKFiles
     /// each, so the picture stays a reasonable size), each thumbnail captioned with the unit and rank, the image's
     /// name and label, and its score.
     /// </summary>
-    public static RgbImage Montage(TopKResult result, IImageDataset data, string title)
+    public static RgbImage Montage(TopKResult result, ExampleCatalog data, string title)
     {
         var panels = new List<MontagePanel>();
         int columns = Math.Min(result.K, MaxMontageColumns);
@@ -93,11 +93,10 @@ public static class TopKFiles
         return Imaging.Montage.Create(panels, columns, options);
     }
 
-    private static string Name(IImageDataset data, int index)
+    private static string Name(ExampleCatalog data, int index)
     {
-        string name = data.ItemName(index);
-        if (data.Labels is not { } labels) return name;
-        long label = labels[index];
+        string name = data.NameOf(index);
+        if (data.LabelOf(index) is not { } label) return name;
         string text = data.ClassNames is { } names && label >= 0 && label < names.Count ? names[(int)label] : label.ToString(CultureInfo.InvariantCulture);
         return $"{name} ({text})";
     }
@@ -109,7 +108,7 @@ public static class TopKFiles
         return new RgbImage(w, h, Enumerable.Repeat((byte)255, w * h * 3).ToArray());
     }
 
-    private static void WriteExamples(Utf8JsonWriter json, string name, IReadOnlyList<RankedExample> examples, IImageDataset data)
+    private static void WriteExamples(Utf8JsonWriter json, string name, IReadOnlyList<RankedExample> examples, ExampleCatalog data)
     {
         json.WriteStartArray(name);
         foreach (var e in examples)
@@ -117,8 +116,8 @@ public static class TopKFiles
             json.WriteStartObject();
             json.WriteNumber("index", e.Index);
             json.WriteNumber("score", e.Score);
-            if (data.Labels is { } labels) json.WriteNumber("label", labels[e.Index]);
-            json.WriteString("name", data.ItemName(e.Index));
+            if (data.LabelOf(e.Index) is { } label) json.WriteNumber("label", label);
+            json.WriteString("name", data.NameOf(e.Index));
             json.WriteEndObject();
         }
         json.WriteEndArray();

@@ -24,4 +24,13 @@ public sealed class TopKResult
 
     /// <summary>The preprocessed image (display form, at most <see cref="DatasetTopK.ThumbnailSide"/> pixels a side) of every ranked example, by index.</summary>
     public IReadOnlyDictionary<int, RgbImage> Thumbnails { get; }
+
+    /// <summary>The same result with every index moved by <paramref name="offset"/> (a shard's indices made dataset-wide).</summary>
+    public TopKResult WithOffset(int offset, int imageCount)
+    {
+        static IReadOnlyList<RankedExample> Move(IReadOnlyList<RankedExample> examples, int by) =>
+            examples.Select(e => e with { Index = e.Index + by }).ToList();
+        var rankings = Rankings.Select(r => r with { Top = Move(r.Top, offset), Bottom = Move(r.Bottom, offset) }).ToList();
+        return new TopKResult(K, imageCount, rankings, Thumbnails.ToDictionary(pair => pair.Key + offset, pair => pair.Value));
+    }
 }

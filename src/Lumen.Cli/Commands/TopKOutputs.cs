@@ -1,0 +1,23 @@
+using Lumen.Understanding;
+
+namespace Lumen.Cli.Commands;
+
+/// <summary>The files of a top-K run (<c>topk.json</c>, <c>topk.csv</c>, <c>topk.png</c>) and its summary lines, shared by <c>top-k</c> and <c>merge</c>.</summary>
+internal static class TopKOutputs
+{
+    /// <summary>Renders the montage, then writes the three files (each atomically) and prints each unit's top examples.</summary>
+    public static void Write(string folder, TopKResult result, string model, ExampleCatalog examples, CliConsole console)
+    {
+        string title = $"Top and bottom {result.K} of {examples.Description} for {model}";
+        var montage = TopKFiles.Montage(result, examples, title);
+        Directory.CreateDirectory(folder);
+        TopKFiles.WriteJson(Path.Combine(folder, "topk.json"), result, model, examples);
+        TopKFiles.WriteCsv(Path.Combine(folder, "topk.csv"), result, examples);
+        montage.SavePng(Path.Combine(folder, "topk.png"));
+        foreach (var ranking in result.Rankings)
+        {
+            console.Out.WriteLine($"{ranking.Unit.Name}: top {string.Join(", ", ranking.Top.Select(e => $"#{e.Index} ({e.Score:G4})"))}");
+        }
+        console.Out.WriteLine($"wrote {Path.Combine(folder, "topk.json")}, topk.csv and topk.png");
+    }
+}

@@ -1,0 +1,70 @@
+using Xunit;
+
+namespace Lumen.Tests.Cli;
+
+/// <summary><c>top-k --shard I/N</c> and <c>lumen merge</c>: four shards merged equal one unsharded run.</summary>
+public class ShardCommandTests
+{
+    private static CliRunner.Result TopK(string data, string output, params string[] extra) =>
+        CliRunner.Run(["top-k", "--model", "fmnist-cnn", "--weights", Fixtures.FmnistWeights, "--data", data, "--split", "test",
+            "--class", "all", "--k", "5", "--batch-size", "50", "--out", output, .. extra]);
+
+    [Fact]
+    public void FourShardsMergedEqualOneUnshardedRun()
+    {
+        using var folder = new TempDirectory();
+        string data = folder.File("data");
+        Directory.CreateDirectory(data);
+        TinyFashionMnist.Write(data, 10, 400);
+
+        var whole = TopK(data, folder.File("whole"));
+        Assert.True(whole.ExitCode == 0, whole.Error);
+        var shardFiles = new List<string>();
+        for (int shard = 0; shard < 4; shard++)
+        {
+            var part = TopK(data, folder.File("shards"), "--shard", $"{shard}/4");
+            Assert.True(part.ExitCode == 0, part.Error);
+            shardFiles.Add(folder.File($"shards/topk.shard-{shard}-of-4.json"));
+        }
+        Assert.False(File.Exists(folder.File("shards/topk.json")));
+
+        shardFiles.Reverse(); // the order of the files does not matter
+        var merged = CliRunner.Run(["merge", "--out", folder.File("merged"), .. shardFiles]);
+        Assert.True(merged.ExitCode == 0, merged.Error);
+        Assert.Equal(whole.Output, merged.Output.Replace(folder.File("merged"), folder.File("whole"), StringComparison.Ordinal));
+        foreach (string name in new[] { "topk.json", "topk.csv", "topk.png" })
+        {
+            Assert.Equal(File.ReadAllBytes(folder.File($"whole/{name}")), File.ReadAllBytes(folder.File($"merged/{name}")));
+        }
+
+        var incomplete = CliRunner.Run(["merge", "--out", folder.File("incomplete"), .. shardFiles.Take(3)]);
+        Assert.Equal(3, incomplete.ExitCode);
+        Assert.Contains("shard(s) 0/4 missing", incomplete.Error);
+        Assert.False(Directory.Exists(folder.File("incomplete")));
+    }
+
+    [Theory]
+    [InlineData("4/4")]
+    [InlineData("1")]
+    [InlineData("-1/4")]
+    public void AShardOutsideItsCountIsAUsageError(string shard)
+    {
+        using var folder = new TempDirectory();
+        var result = TopK("fashion-mnist", folder.File("out"), "--shard", shard);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("expected I/N", result.Error);
+        Assert.False(Directory.Exists(folder.File("out")));
+    }
+
+    [Fact]
+    public void MergeRefusesAFileThatIsNotAShard()
+    {
+        using var folder = new TempDirectory();
+        string bogus = folder.File("bogus.json");
+        File.WriteAllText(bogus, "{\"kind\": \"something else\"}");
+        var result = CliRunner.Run("merge", "--out", folder.File("out"), bogus);
+        Assert.Equal(3, result.ExitCode);
+        Assert.Contains("not a readable top-K shard file", result.Error);
+        Assert.False(Directory.Exists(folder.File("out")));
+    }
+}
