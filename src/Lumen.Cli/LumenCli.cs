@@ -15,11 +15,13 @@ public static class LumenCli
         var verbose = new Option<bool>("--verbose") { Description = "print the full stack trace when something fails", Recursive = true };
         var root = new RootCommand("Lumen explains image classifiers: which pixels drove a decision, and what the model has learned.");
         root.Add(verbose);
+        var threads = new ThreadsOption();
+        root.Add(threads.Option);
         var console = new CliConsole(output, error);
-        root.Add(BenchCommand.Create(console));
+        root.Add(BenchCommand.Create(console, threads));
         root.Add(DemoCommand.Create(console));
         root.Add(ExplainCommand.Create(console));
-        root.Add(EmbedCommand.Create(console));
+        root.Add(EmbedCommand.Create(console, threads));
         root.Add(LayersCommand.Create(console));
         root.Add(MethodsCommand.Create(console));
         root.Add(MergeCommand.Create(console));
@@ -37,6 +39,7 @@ public static class LumenCli
         }
         try
         {
+            using var threadCount = threads.Apply(parsed);
             return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
         }
         catch (LumenException e)

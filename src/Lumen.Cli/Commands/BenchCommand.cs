@@ -3,7 +3,6 @@ using System.Globalization;
 using Lumen.Attributions;
 using Lumen.Benchmarking;
 using Lumen.Imaging;
-using TorchSharp;
 
 namespace Lumen.Cli.Commands;
 
@@ -15,7 +14,7 @@ namespace Lumen.Cli.Commands;
 public static class BenchCommand
 {
     /// <summary>Builds the command.</summary>
-    public static Command Create(CliConsole console)
+    public static Command Create(CliConsole console, ThreadsOption threads)
     {
         var command = new Command("bench", "Measure what each method costs on a model, in units of one forward (+ backward) pass, and inference images per second.");
         var modelOptions = new ModelOptions();
@@ -26,14 +25,12 @@ public static class BenchCommand
         var images = new Option<int>("--images") { Description = "images per method call", DefaultValueFactory = _ => 1 };
         var repeat = new Option<int>("--repeat") { Description = "timed calls per method after one warm-up call (the median is reported)", DefaultValueFactory = _ => 3 };
         var batchSizes = new Option<string>("--batch-sizes") { Description = "batch sizes of the inference throughput table, comma-separated", DefaultValueFactory = _ => "1,16,32" };
-        var threads = new Option<int>("--threads") { Description = "libtorch threads (default: every core)", DefaultValueFactory = _ => Environment.ProcessorCount };
         var output = new Option<string>("--out", "-o") { Description = "output folder", DefaultValueFactory = _ => "lumen-bench" };
-        foreach (Option option in new Option[] { methods, layer, parameters, images, repeat, batchSizes, threads, output }) command.Add(option);
+        foreach (Option option in new Option[] { methods, layer, parameters, images, repeat, batchSizes, output }) command.Add(option);
 
         command.SetAction(parsed =>
         {
-            int threadCount = parsed.GetValue(threads);
-            if (threadCount < 1) throw LumenException.Usage($"--threads must be 1 or more, got {threadCount}");
+            int threadCount = threads.Resolve(parsed);
             var options = new CostOptions
             {
                 Images = parsed.GetValue(images),
@@ -47,37 +44,28 @@ public static class BenchCommand
             foreach (string name in settings.Keys.Where(name => !chosen.Any(method => method.Settings.Any(s => s.Name == name))))
                 throw LumenException.Usage($"--param {name}: none of the measured methods has this setting (see 'lumen methods --verbose')");
 
-            int previousThreads = torch.get_num_threads();
-            torch.set_num_threads(threadCount);
-            try
+            using var model = modelOptions.Load(parsed);
+            if (layerName is not null) model.ResolveLayer(layerName);
+            // Build every method first, so a bad name, layer or setting fails before any measuring.
+            var built = chosen.Select(method => method.Build(model, new MethodOptions(layerName, SettingsOf(method, settings)))).ToList();
+            using var benchmark = new CostBenchmark(model, options);
+            var rows = new List<MethodCost>();
+            var line = new CliProgress(console, "bench");
+            for (int i = 0; i < built.Count; i++)
             {
-                using var model = modelOptions.Load(parsed);
-                if (layerName is not null) model.ResolveLayer(layerName);
-                // Build every method first, so a bad name, layer or setting fails before any measuring.
-                var built = chosen.Select(method => method.Build(model, new MethodOptions(layerName, SettingsOf(method, settings)))).ToList();
-                using var benchmark = new CostBenchmark(model, options);
-                var rows = new List<MethodCost>();
-                var line = new CliProgress(console, "bench");
-                for (int i = 0; i < built.Count; i++)
-                {
-                    line.Report(i, built.Count, built[i].Name);
-                    rows.Add(benchmark.Measure(built[i]));
-                }
-                line.Report(built.Count, built.Count, "inference throughput");
-                var report = new CostReport(model.Name, options.Images, threadCount,
-                    $"{Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}", rows, benchmark.MeasureThroughput());
+                line.Report(i, built.Count, built[i].Name);
+                rows.Add(benchmark.Measure(built[i]));
+            }
+            line.Report(built.Count, built.Count, "inference throughput");
+            var report = new CostReport(model.Name, options.Images, threadCount,
+                $"{Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}", rows, benchmark.MeasureThroughput());
 
-                string folder = parsed.GetRequiredValue(output);
-                Directory.CreateDirectory(folder);
-                string markdown = report.ToMarkdown();
-                AtomicFile.WriteAllText(Path.Combine(folder, "bench.md"), markdown);
-                AtomicFile.WriteAllText(Path.Combine(folder, "bench.json"), report.ToJson());
-                console.Out.Write(markdown);
-            }
-            finally
-            {
-                torch.set_num_threads(previousThreads);
-            }
+            string folder = parsed.GetRequiredValue(output);
+            Directory.CreateDirectory(folder);
+            string markdown = report.ToMarkdown();
+            AtomicFile.WriteAllText(Path.Combine(folder, "bench.md"), markdown);
+            AtomicFile.WriteAllText(Path.Combine(folder, "bench.json"), report.ToJson());
+            console.Out.Write(markdown);
 
             return LumenCli.Success;
         });

@@ -10,7 +10,7 @@ namespace Lumen.Cli.Commands;
 public static class EmbedCommand
 {
     /// <summary>Builds the command.</summary>
-    public static Command Create(CliConsole console)
+    public static Command Create(CliConsole console, ThreadsOption threads)
     {
         var command = new Command("embed", "Map a dataset's features (any layer) or a feature matrix to 2-D with PCA or t-SNE: coordinates, quality figures and a scatter plot.");
         var modelOptions = new ModelOptions();
@@ -29,11 +29,10 @@ public static class EmbedCommand
         var seed = new Option<int>("--seed") { Description = "seed of the neighbour search and the initialisation; same seed and threads give the same map", DefaultValueFactory = _ => 0 };
         var pcaDims = new Option<int>("--pca-dims") { Description = "for t-SNE, first reduce features to this many principal components (0: use them as they are)", DefaultValueFactory = _ => 50 };
         var limit = new Option<int?>("--limit") { Description = "embed only the first N images of the dataset" };
-        var threads = new Option<int>("--threads") { Description = "threads (0: all cores)", DefaultValueFactory = _ => 0 };
         var thumbnails = new Option<bool>("--thumbnails") { Description = "also draw embedding-thumbnails.png with small images at the points (dataset input only)" };
         var output = new Option<string>("--out", "-o") { Description = "output folder", DefaultValueFactory = _ => "lumen-embed" };
         var json = new Option<bool>("--json") { Description = "print the figures as JSON to standard output" };
-        foreach (Option option in new Option[] { layer, pool, limit, features, labels, method, perplexity, engine, seed, pcaDims, threads, thumbnails, output, json }) command.Add(option);
+        foreach (Option option in new Option[] { layer, pool, limit, features, labels, method, perplexity, engine, seed, pcaDims, thumbnails, output, json }) command.Add(option);
 
         command.SetAction(parsed =>
         {
@@ -43,7 +42,7 @@ public static class EmbedCommand
                 ParseEngine(parsed.GetRequiredValue(engine)),
                 parsed.GetValue(seed),
                 parsed.GetValue(pcaDims) >= 0 ? parsed.GetValue(pcaDims) : throw LumenException.Usage("--pca-dims must be 0 or more."),
-                parsed.GetValue(threads),
+                threads.Resolve(parsed),
                 parsed.GetRequiredValue(output),
                 parsed.GetValue(thumbnails));
             var poolKind = parsed.GetRequiredValue(pool) switch

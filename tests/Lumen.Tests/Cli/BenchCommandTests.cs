@@ -3,7 +3,8 @@ using Xunit;
 
 namespace Lumen.Tests.Cli;
 
-/// <summary><c>lumen bench</c>: the cost tables and their files.</summary>
+/// <summary><c>lumen bench</c>: the cost tables and their files; serial, since they change libtorch's global thread count.</summary>
+[Collection(SerialCollection.Name)]
 public class BenchCommandTests
 {
     [Fact]
@@ -43,5 +44,14 @@ public class BenchCommandTests
         Assert.Equal(2, result.ExitCode);
         Assert.Contains(expected, result.Error, StringComparison.OrdinalIgnoreCase);
         Assert.False(Directory.Exists(output));
+    }
+
+    [Fact]
+    public void TheGlobalThreadsOptionHoldsForOneCommandAndIsRestored()
+    {
+        int before = TorchSharp.torch.get_num_threads();
+        var result = CliRunner.Run("models", "--threads", "1");
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(before, TorchSharp.torch.get_num_threads());
     }
 }
