@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Lumen.Data;
 using Lumen.Embedding;
 
 namespace Lumen.Cli.Commands;
@@ -32,7 +33,8 @@ public static class EmbedCommand
         var thumbnails = new Option<bool>("--thumbnails") { Description = "also draw embedding-thumbnails.png with small images at the points (dataset input only)" };
         var output = new Option<string>("--out", "-o") { Description = "output folder", DefaultValueFactory = _ => "lumen-embed" };
         var json = new Option<bool>("--json") { Description = "print the figures as JSON to standard output" };
-        foreach (Option option in new Option[] { layer, pool, limit, features, labels, method, perplexity, engine, seed, pcaDims, thumbnails, output, json }) command.Add(option);
+        var shard = new Option<string?>("--shard") { Description = "only extract the features of shard I of N (0-based, e.g. 0/4) and write them for 'lumen merge'; no embedding" };
+        foreach (Option option in new Option[] { layer, pool, limit, features, labels, method, perplexity, engine, seed, pcaDims, thumbnails, shard, output, json }) command.Add(option);
 
         command.SetAction(parsed =>
         {
@@ -51,6 +53,22 @@ public static class EmbedCommand
                 "mean" => FeaturePooling.Mean,
                 var other => throw LumenException.Usage($"--pool '{other}' is not known; use flatten or mean."),
             };
+            if (parsed.GetValue(shard) is { } part)
+            {
+                if (parsed.GetValue(features) is not null) throw LumenException.Usage("--shard splits a dataset: use it with --model and --data, not --features.");
+                if (parsed.GetValue(modelOptions.Model) is null || parsed.GetValue(dataOptions.Data) is null)
+                    throw LumenException.Usage("--shard extracts features: give --model NAME (and usually --weights) and --data PATH.");
+                var shardPart = DatasetShard.Parse(part);
+                using var model = modelOptions.Load(parsed);
+                using var data = Limit(dataOptions.Open(parsed), parsed.GetValue(limit));
+                using var slice = shardPart.Of(data);
+                var extracted = FeatureExtraction.Extract(model, slice, parsed.GetValue(layer), poolKind, dataOptions.GetBatchSize(parsed), new CliProgress(console, "features"));
+                Directory.CreateDirectory(request.Output);
+                string manifest = FeatureShardFile.Write(request.Output, shardPart, extracted, EmbedRunner.SourceOf(data, model, parsed.GetValue(layer), poolKind), data.Count);
+                console.Out.WriteLine($"wrote {manifest} ({slice.Description}); combine all {shardPart.Count} shards with 'lumen merge', then embed with --features");
+                return LumenCli.Success;
+            }
+
             var summary = EmbedRunner.Run(console, request, parsed.GetValue(features), parsed.GetValue(labels),
                 () => parsed.GetValue(modelOptions.Model) is null ? null : modelOptions.Load(parsed),
                 () => parsed.GetValue(dataOptions.Data) is null ? null : Limit(dataOptions.Open(parsed), parsed.GetValue(limit)),
@@ -62,9 +80,9 @@ public static class EmbedCommand
         return command;
     }
 
-    private static Lumen.Data.IImageDataset Limit(Lumen.Data.IImageDataset data, int? limit) =>
+    private static IImageDataset Limit(IImageDataset data, int? limit) =>
         limit is not { } count ? data
-        : count >= 1 ? new Lumen.Data.DatasetSlice(data, 0, Math.Min(count, data.Count), ownsInner: true)
+        : count >= 1 ? new DatasetSlice(data, 0, Math.Min(count, data.Count), ownsInner: true)
         : throw LumenException.Usage($"--limit must be at least 1 (got {count}).");
 
     private static string ParseMethod(string value) => value.ToLowerInvariant() switch

@@ -19,6 +19,10 @@ public static class EmbedRunner
     /// <summary>Points in the fixed trustworthiness sample.</summary>
     public const int QualitySample = 5000;
 
+    /// <summary>What dataset features are: "dataset, model layer (pooling)".</summary>
+    public static string SourceOf(IImageDataset data, ExplainableModel model, string? layer, FeaturePooling pool) =>
+        $"{data.Description}, {model.Name} {(layer ?? "output")} ({pool.ToString().ToLowerInvariant()})";
+
     /// <summary>Does the whole run; files are written only after everything has been computed.</summary>
     public static EmbedSummary Run(CliConsole console, EmbedRequest request, string? featuresPath, string? labelsPath,
         Func<ExplainableModel?> loadModel, Func<IImageDataset?> openData, string? layer, FeaturePooling pool, int batchSize)
@@ -51,7 +55,7 @@ public static class EmbedRunner
                 features = extracted.Features;
                 labels = extracted.Labels;
                 classNames = extracted.ClassNames;
-                source = $"{data.Description}, {model.Name} {(layer ?? "output")} ({pool.ToString().ToLowerInvariant()})";
+                source = SourceOf(data, model, layer, pool);
             }
 
             double extraction = clock.Elapsed.TotalSeconds;

@@ -1,29 +1,61 @@
 using System.CommandLine;
+using System.Text.Json.Nodes;
+using Lumen.Embedding;
 using Lumen.Understanding;
 
 namespace Lumen.Cli.Commands;
 
 /// <summary>
-/// <c>lumen merge</c>: combines the shard files of a sharded run (<c>--shard I/N</c>) into the outputs one unsharded
-/// run writes. Today: top-K shard files → <c>topk.json</c>, <c>topk.csv</c>, <c>topk.png</c>.
+/// <c>lumen merge</c>: combines the shard files of a sharded run (<c>--shard I/N</c>) into the outputs of one
+/// unsharded run: top-K shard files → <c>topk.json</c>, <c>topk.csv</c>, <c>topk.png</c>; feature shard manifests →
+/// <c>features.npy</c> and <c>labels.npy</c> for <c>lumen embed --features</c>.
 /// </summary>
 public static class MergeCommand
 {
     /// <summary>Builds the command.</summary>
     public static Command Create(CliConsole console)
     {
-        var command = new Command("merge", "Combine the shard files of a sharded run (top-k --shard I/N) into the files one unsharded run writes.");
-        var files = new Argument<string[]>("files") { Description = "every shard file of the run (e.g. out/topk.shard-*-of-4.json)", Arity = ArgumentArity.OneOrMore };
+        var command = new Command("merge", "Combine the shard files of a sharded run (top-k or embed with --shard I/N) into the files one unsharded run writes.");
+        var files = new Argument<string[]>("files") { Description = "every shard file of the run (topk.shard-*-of-N.json or features.shard-*-of-N.json)", Arity = ArgumentArity.OneOrMore };
         var output = new Option<string>("--out", "-o") { Description = "output folder", DefaultValueFactory = _ => "lumen-out" };
         command.Add(files);
         command.Add(output);
         command.SetAction(parsed =>
         {
-            var shards = parsed.GetRequiredValue(files).Select(TopKShardFile.Read).ToList();
-            var (result, examples, model) = TopKMerge.Merge(shards);
-            TopKOutputs.Write(parsed.GetRequiredValue(output), result, model, examples, console);
+            var paths = parsed.GetRequiredValue(files);
+            string folder = parsed.GetRequiredValue(output);
+            var kinds = paths.Select(KindOf).Distinct().ToList();
+            if (kinds.Count > 1) throw LumenException.Usage($"the files are shards of different kinds ({string.Join(", ", kinds)}); merge one run at a time");
+            if (kinds[0] == FeatureShardFile.Kind)
+            {
+                var merged = FeatureShardFile.Merge(paths.Select(FeatureShardFile.Read).ToList());
+                Directory.CreateDirectory(folder);
+                var written = FeatureShardFile.WriteMerged(folder, merged);
+                console.Out.WriteLine($"wrote {string.Join(" and ", written)} ({merged.Features.Rows} x {merged.Features.Columns}); embed them with 'lumen embed --features'");
+                return LumenCli.Success;
+            }
+
+            var (result, examples, model) = TopKMerge.Merge(paths.Select(TopKShardFile.Read).ToList());
+            TopKOutputs.Write(folder, result, model, examples, console);
             return LumenCli.Success;
         });
         return command;
+    }
+
+    /// <summary>The <c>kind</c> field of a shard file.</summary>
+    private static string KindOf(string path)
+    {
+        if (!File.Exists(path)) throw LumenException.InputData($"shard file '{path}' does not exist");
+        try
+        {
+            string? kind = (string?)JsonNode.Parse(File.ReadAllText(path))?["kind"];
+            if (kind is TopKShardFile.Kind or FeatureShardFile.Kind) return kind;
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException or FormatException)
+        {
+            throw LumenException.InputData($"'{path}' is not a shard file: {e.Message.Split('\n')[0]}");
+        }
+
+        throw LumenException.InputData($"'{path}' is not a shard file of lumen top-k or lumen embed (its kind field is missing or unknown)");
     }
 }

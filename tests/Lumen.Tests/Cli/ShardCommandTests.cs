@@ -64,7 +64,47 @@ public class ShardCommandTests
         File.WriteAllText(bogus, "{\"kind\": \"something else\"}");
         var result = CliRunner.Run("merge", "--out", folder.File("out"), bogus);
         Assert.Equal(3, result.ExitCode);
-        Assert.Contains("not a readable top-K shard file", result.Error);
+        Assert.Contains("is not a shard file", result.Error);
         Assert.False(Directory.Exists(folder.File("out")));
+    }
+
+    [Fact]
+    public void FourFeatureShardsMergeIntoTheFeaturesOfOneRun()
+    {
+        using var folder = new TempDirectory();
+        string data = folder.File("data");
+        Directory.CreateDirectory(data);
+        TinyFashionMnist.Write(data, 10, 100);
+        CliRunner.Result Extract(string shard, string output) => CliRunner.Run("embed", "--model", "fmnist-cnn", "--weights", Fixtures.FmnistWeights,
+            "--data", data, "--split", "test", "--layer", "conv3", "--pool", "mean", "--batch-size", "25", "--shard", shard, "--out", output);
+
+        var whole = Extract("0/1", folder.File("whole"));
+        Assert.True(whole.ExitCode == 0, whole.Error);
+        var manifests = new List<string>();
+        for (int shard = 0; shard < 4; shard++)
+        {
+            var part = Extract($"{shard}/4", folder.File("shards"));
+            Assert.True(part.ExitCode == 0, part.Error);
+            manifests.Add(folder.File($"shards/features.shard-{shard}-of-4.json"));
+        }
+        Assert.False(File.Exists(folder.File("shards/embedding.npy")));
+
+        var merged = CliRunner.Run(["merge", "--out", folder.File("merged"), .. manifests]);
+        Assert.True(merged.ExitCode == 0, merged.Error);
+        using var expected = Lumen.Imaging.NpyFile.Read(folder.File("whole/features.shard-0-of-1.npy"));
+        using var actual = Lumen.Imaging.NpyFile.Read(folder.File("merged/features.npy"));
+        Assert.Equal(new long[] { 100, 64 }, actual.shape);
+        Assert.Equal(expected.data<float>().ToArray(), actual.data<float>().ToArray());
+        using var labels = Lumen.Imaging.NpyFile.Read(folder.File("merged/labels.npy"));
+        using var expectedLabels = Lumen.Imaging.NpyFile.Read(folder.File("whole/labels.shard-0-of-1.npy"));
+        Assert.Equal(expectedLabels.data<long>().ToArray(), labels.data<long>().ToArray());
+
+        var embedded = CliRunner.Run("embed", "--features", folder.File("merged/features.npy"), "--labels", folder.File("merged/labels.npy"),
+            "--method", "pca", "--out", folder.File("embedding"));
+        Assert.True(embedded.ExitCode == 0, embedded.Error);
+
+        var mixed = CliRunner.Run("merge", "--out", folder.File("mixed"), manifests[0], folder.File("whole/features.shard-0-of-1.json"));
+        Assert.Equal(3, mixed.ExitCode);
+        Assert.Contains("different runs", mixed.Error);
     }
 }
