@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Lumen.Models;
+using Lumen.Onnx;
 
 namespace Lumen.Cli.Commands;
 
@@ -9,7 +10,7 @@ public sealed class ModelOptions
     /// <summary>--model NAME.</summary>
     public Option<string> Model { get; } = new("--model", "-m")
     {
-        Description = "the architecture, e.g. fmnist-cnn or resnet18 (see 'lumen models')",
+        Description = "the architecture, e.g. fmnist-cnn or resnet18 (see 'lumen models'), or an ONNX file (model.onnx)",
         Required = true,
     };
 
@@ -34,6 +35,20 @@ public sealed class ModelOptions
     }
 
     /// <summary>Builds and loads the chosen model.</summary>
-    public ExplainableModel Load(ParseResult parsed) =>
-        ModelCatalog.Load(parsed.GetRequiredValue(Model), parsed.GetValue(Weights), parsed.GetValue(Classes));
+    public ExplainableModel Load(ParseResult parsed)
+    {
+        string model = parsed.GetRequiredValue(Model);
+        if (!OnnxImporter.IsOnnxPath(model))
+            return ModelCatalog.Load(model, parsed.GetValue(Weights), parsed.GetValue(Classes));
+        if (parsed.GetValue(Weights) is not null)
+            throw LumenException.Usage("--weights does not apply to an ONNX model: its weights are inside the .onnx file (and its external data)");
+        var loaded = OnnxImporter.Load(model);
+        if (parsed.GetValue(Classes) is int classes && classes != loaded.ClassCount)
+        {
+            int found = loaded.ClassCount;
+            loaded.Dispose();
+            throw LumenException.Usage($"--classes {classes} does not match the ONNX model, which returns {found} classes");
+        }
+        return loaded;
+    }
 }

@@ -96,7 +96,7 @@ public static class OnnxImporter
                 continue;
             }
             var step = Step(context, lowering, inputs, outputs, dynamic, shapeValues);
-            if (step.Layer is null && dynamic.All(i => shapeValues.Contains(inputs[i])))
+            if (IsShapeOperator(node.OpType) || step.Layer is null && dynamic.All(i => shapeValues.Contains(inputs[i])))
             {
                 foreach (string output in outputs) shapeValues.Add(output);
             }
@@ -138,7 +138,9 @@ public static class OnnxImporter
 
     private static GraphStep Step(NodeContext context, Lowering lowering, string[] inputs, string[] outputs, int[] dynamic, HashSet<string> shapeValues)
     {
-        int[] data = dynamic.Where(i => !shapeValues.Contains(inputs[i])).ToArray();
+        // Shape reads only the sizes of its input: its output and everything computed from it alone are integer
+        // shape values, computed by plain functions rather than layers.
+        int[] data = IsShapeOperator(context.Node.OpType) ? Array.Empty<int>() : dynamic.Where(i => !shapeValues.Contains(inputs[i])).ToArray();
         int outputCount = outputs.Count(o => o.Length > 0);
         string op = context.Node.OpType;
         nn.Module? layer = null;
@@ -152,8 +154,12 @@ public static class OnnxImporter
         {
             layer = op == "Add" && inputs.Length == 2 && dynamic.Length == 2 ? new Addition() : new PairLayer(op, lowering.Kernel, data[0], data[1]);
         }
+        // Evaluation mode before the example pass: a BatchNorm in training mode would update its running statistics.
+        layer?.eval();
         return new GraphStep(inputs, outputs, lowering.Kernel, layer, data);
     }
+
+    private static bool IsShapeOperator(string opType) => opType == "Shape";
 
     private static Tensor? Lookup(string name, NodeProto node, Dictionary<string, Tensor> constants, Dictionary<string, Tensor> examples)
     {

@@ -73,7 +73,7 @@ internal static class ShapeOps
     {
         long rank = context.Example(0).dim();
         long[] perm = context.Ints("perm") ?? Enumerable.Range(0, (int)rank).Reverse().Select(i => (long)i).ToArray();
-        return Lowering.Single(x => x[0]!.permute(perm), shapeOnly: true);
+        return Lowering.Single(x => x[0]!.permute(perm));
     }
 
     private static long[]? AxesInput(NodeContext context, int index, string attribute)
@@ -160,7 +160,7 @@ internal static class ShapeOps
                 t = t.slice(axis, start, Math.Max(start, end), step);
             }
             return t;
-        }, shapeOnly: true);
+        });
     }
 
     private static Lowering Pad(NodeContext context)
