@@ -83,7 +83,7 @@ public static class OnnxImporter
             var constant = inputs.Select(name => name.Length == 0 || constants.ContainsKey(name)).ToArray();
             string layerName = UniqueName(node, index, names);
             var context = new NodeContext(node, layerName, opset, values, constant, folder);
-            Lowering lowering = OperatorTable.Lower(context);
+            Lowering lowering = Run(context, () => OperatorTable.Lower(context));
             int[] dynamic = Enumerable.Range(0, inputs.Length).Where(i => !constant[i]).ToArray();
             string[] outputs = node.Output.ToArray();
             if (dynamic.Length == 0)
@@ -95,7 +95,7 @@ public static class OnnxImporter
                 }
                 continue;
             }
-            var step = Step(context, lowering, inputs, outputs, dynamic, shapeValues);
+            var step = Run(context, () => Step(context, lowering, inputs, outputs, dynamic, shapeValues));
             if (IsShapeOperator(node.OpType) || step.Layer is null && dynamic.All(i => shapeValues.Contains(inputs[i])))
             {
                 foreach (string output in outputs) shapeValues.Add(output);
@@ -130,7 +130,8 @@ public static class OnnxImporter
         {
             throw;
         }
-        catch (Exception error) when (error is ExternalException or ArgumentException or InvalidOperationException or IndexOutOfRangeException or FormatException)
+        catch (Exception error) when (error is ExternalException or ArgumentException or InvalidOperationException or IndexOutOfRangeException
+                                          or FormatException or OverflowException or NullReferenceException or KeyNotFoundException or DivideByZeroException)
         {
             throw context.Error($"it fails on its inputs: {error.Message.Split('\n')[0]}");
         }
