@@ -192,7 +192,7 @@ public static class OnnxImporter
         var entry = proto.OpsetImport.FirstOrDefault(o => o.Domain.Length == 0 || o.Domain == "ai.onnx");
         if (entry is null) throw LumenException.Model("the ONNX model imports no default-domain operator set (opset_import is empty)");
         if (entry.Version < MinOpset || entry.Version > MaxOpset)
-            throw LumenException.Model($"the ONNX model uses opset {entry.Version}; the importer supports opsets {MinOpset}-{MaxOpset} (re-export it, or use the black-box path)");
+            throw new UnsupportedGraphException($"the ONNX model uses opset {entry.Version}; the importer supports opsets {MinOpset}-{MaxOpset} (re-export it, or use a perturbation method on ONNX Runtime)");
         return entry.Version;
     }
 
@@ -217,21 +217,23 @@ public static class OnnxImporter
         return dims.Skip(1).Select(d => d.HasDimValue && d.DimValue > 0 ? d.DimValue : (long?)null).ToArray();
     }
 
-    private static long[] ResolveShape(ValueInfoProto input, IReadOnlyList<long>? given)
+    private static long[] ResolveShape(ValueInfoProto input, IReadOnlyList<long>? given) => ResolveShape(DeclaredShape(input), given, input.Name);
+
+    /// <summary>The input shape [C, H, W]: <paramref name="given"/> checked against the graph's <paramref name="declared"/> sizes, else the declared ones.</summary>
+    internal static long[] ResolveShape(long?[] declared, IReadOnlyList<long>? given, string inputName)
     {
-        long?[] declared = DeclaredShape(input);
         if (given is not null)
         {
             if (given.Count != 3 || given.Any(d => d <= 0)) throw LumenException.Usage($"the input shape must be [C, H, W] with positive sizes, got [{string.Join(", ", given)}]");
             for (int i = 0; i < 3; i++)
             {
                 if (declared[i] is long d && d != given[i])
-                    throw LumenException.Usage($"the ONNX graph input '{input.Name}' is [N, {Describe(declared)}], which does not fit the given size [{string.Join(", ", given)}]");
+                    throw LumenException.Usage($"the ONNX graph input '{inputName}' is [N, {Describe(declared)}], which does not fit the given size [{string.Join(", ", given)}]");
             }
             return given.ToArray();
         }
         if (declared.Any(d => d is null))
-            throw LumenException.Usage($"the ONNX graph input '{input.Name}' is [N, {Describe(declared)}] with open sizes; state them with --size (and the channels through the sidecar JSON)");
+            throw LumenException.Usage($"the ONNX graph input '{inputName}' is [N, {Describe(declared)}] with open sizes; state them with --size (and the channels through the sidecar JSON)");
         return declared.Select(d => d!.Value).ToArray();
     }
 

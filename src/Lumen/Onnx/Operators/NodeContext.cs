@@ -56,7 +56,7 @@ internal sealed class NodeContext
 
     /// <summary>An error that names the node and the operator.</summary>
     public LumenException Error(string problem) =>
-        LumenException.Model($"ONNX {Node.OpType} node '{DisplayName}': {problem}");
+        new UnsupportedGraphException($"ONNX {Node.OpType} node '{DisplayName}': {problem}");
 
     /// <summary>The node's name, else its first output.</summary>
     public string DisplayName => Node.Name.Length > 0 ? Node.Name : Node.Output.FirstOrDefault() ?? "?";

@@ -13,9 +13,9 @@ internal static class OperatorTable
     {
         string domain = context.Node.Domain;
         if (domain.Length > 0 && domain != "ai.onnx")
-            throw context.Error($"operator domain '{domain}' is not supported (only the default ONNX domain is); use the black-box path (perturbation methods)");
+            throw new UnsupportedGraphException($"ONNX {context.Node.OpType} node '{context.DisplayName}': operator domain '{domain}' is not supported (only the default ONNX domain is)");
         if (!Table.TryGetValue(context.Node.OpType, out var lower))
-            throw LumenException.Model($"ONNX operator '{context.Node.OpType}' (node '{context.DisplayName}') is not supported by the importer; supported: {string.Join(", ", Names)}");
+            throw new UnsupportedGraphException($"ONNX operator '{context.Node.OpType}' (node '{context.DisplayName}') is not supported by the importer; supported: {string.Join(", ", Names)}");
         return lower(context);
     }
 
