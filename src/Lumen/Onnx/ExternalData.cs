@@ -42,6 +42,10 @@ internal static class ExternalData
         string prefix = root.EndsWith(Path.DirectorySeparatorChar) ? root : root + Path.DirectorySeparatorChar;
         if (!full.StartsWith(prefix, StringComparison.Ordinal))
             throw LumenException.Model($"ONNX tensor '{tensorName}' points to external data '{location}' outside the model's folder; Lumen refuses it");
+        // A symbolic link inside the folder must not lead outside it either.
+        if (File.Exists(full) && new FileInfo(full).ResolveLinkTarget(returnFinalTarget: true) is FileSystemInfo target
+            && !Path.GetFullPath(target.FullName).StartsWith(prefix, StringComparison.Ordinal))
+            throw LumenException.Model($"ONNX tensor '{tensorName}' points to external data '{location}', a link to a file outside the model's folder; Lumen refuses it");
         return full;
     }
 

@@ -36,6 +36,17 @@ public sealed class HostileFileTests
     }
 
     [Fact]
+    public void ExternalDataLinkLeadingOutsideIsRefused()
+    {
+        using var temp = new TempDirectory();
+        string path = HostileFiles.ExternalDataAt(temp.Path, "link.data");
+        File.CreateSymbolicLink(Path.Combine(Path.GetDirectoryName(path)!, "link.data"), Path.Combine(temp.Path, "mnist.onnx.data"));
+        var error = Fails(path);
+        Assert.Equal(ErrorKind.Model, error.Kind);
+        Assert.Contains("a link to a file outside the model's folder", error.Message);
+    }
+
+    [Fact]
     public void MissingExternalDataIsAnInputError()
     {
         using var temp = new TempDirectory();
