@@ -42,7 +42,7 @@ public static class ExplainCommand
                 parsed.GetRequiredValue(output),
                 parsed.GetValue(colormap) is { } name ? Colormap.Parse(name) : null,
                 parsed.GetValue(alpha));
-            using var model = modelOptions.Load(parsed);
+            using var model = modelOptions.Load(parsed, request.Methods.Select(name => MethodCatalog.Find(name).Name).ToList(), console.Error);
             var summary = ExplainRunner.Run(model, request, MethodProgress(console));
             if (parsed.GetValue(json)) console.Out.WriteLine(summary.ToJson());
             else summary.WriteText(console.Out);

@@ -78,6 +78,47 @@ public class BadInputTests
         Assert.False(Directory.Exists(output) && Directory.EnumerateFileSystemEntries(output).Any(), $"{name}: output files were written");
     }
 
+    public static TheoryData<string, string[], int, string> OnnxCases() => new()
+    {
+        { "onnx: not protobuf", new[] { "--model", "{garbage}" }, 4, "is not a valid ONNX model" },
+        { "onnx: missing file", new[] { "--model", "{missing-onnx}" }, 3, "does not exist" },
+        { "onnx: external data outside the folder", new[] { "--model", "{escaping}" }, 4, "external data '../mnist.onnx.data' outside the model's folder" },
+        { "onnx: unsupported operator", new[] { "--model", "{unsupported}" }, 4, "ONNX operator 'Erf' (node 'erf_0') is not supported" },
+        { "onnx: weights option", new[] { "--weights", "{weights}" }, 2, "--weights does not apply to an ONNX model" },
+        { "onnx: unknown layer", new[] { "--layer", "conv3" }, 2, "unknown layer 'conv3'" },
+        { "onnx: wrong array shape", new[] { "--input", "{array}" }, 2, "input shape [2, 3, 28, 28] does not fit" },
+    };
+
+    [Theory]
+    [MemberData(nameof(OnnxCases))]
+    public void OnnxModelsFailWithOneLineAndNoOutput(string name, string[] arguments, int exitCode, string message)
+    {
+        using var folder = new TempDirectory();
+        var values = new Dictionary<string, string>
+        {
+            ["{garbage}"] = Onnx.HostileFiles.Garbage(folder.Path),
+            ["{missing-onnx}"] = folder.File("missing.onnx"),
+            ["{escaping}"] = Onnx.HostileFiles.ExternalDataAt(folder.Path, "../mnist.onnx.data"),
+            ["{unsupported}"] = Onnx.HostileFiles.Unsupported(folder.Path),
+            ["{weights}"] = Fixtures.FmnistWeights,
+            ["{array}"] = WrongArray(folder),
+        };
+        var args = new List<string> { "explain", "--model", Onnx.MnistImportTests.MnistPath, "--method", "gradcam", "--layer", "node_relu", "--image", ExplainCommandTests.WriteSampleImage(folder, 0, "boot.png") };
+        args = Override(args, arguments.Select(a => values.Aggregate(a, (text, value) => text.Replace(value.Key, value.Value))).ToList());
+        int image = args.IndexOf("--image");
+        if (args.Contains("--input")) args.RemoveRange(image, 2);
+        string output = folder.File("out");
+        args.AddRange(new[] { "--out", output });
+
+        var result = CliRunner.Run(args.ToArray());
+
+        Assert.True(exitCode == result.ExitCode, $"{name}: exit {result.ExitCode}, stderr: {result.Error}");
+        string line = Assert.Single(result.Error.TrimEnd('\n').Split('\n'));
+        Assert.StartsWith("lumen: ", line);
+        Assert.Contains(message, line);
+        Assert.False(Directory.Exists(output) && Directory.EnumerateFileSystemEntries(output).Any(), $"{name}: output files were written");
+    }
+
     public static TheoryData<string, string[], int, string> UnderstandingCases() => new()
     {
         { "top-k: unknown layer", new[] { "top-k", "--data", "{data}", "--layer", "conv9", "--channel", "0" }, 2, "unknown layer 'conv9' in fmnist-cnn; closest: conv1" },

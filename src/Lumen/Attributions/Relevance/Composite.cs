@@ -44,7 +44,7 @@ public sealed class Composite
         }
         return module switch
         {
-            ReLU or Dropout or Flatten or BatchNorm => PassRule,
+            ReLU or Dropout or Flatten or BatchNorm or Onnx.Graph.ShapeLayer => PassRule,
             AvgPool2d or AdaptiveAvgPool2d or Addition => NormRule,
             _ => null,
         };

@@ -14,9 +14,11 @@ internal static class LrpPlan
     {
         typeof(Conv2d), typeof(Linear), typeof(ReLU), typeof(MaxPool2d), typeof(AvgPool2d), typeof(AdaptiveAvgPool2d),
         typeof(Flatten), typeof(Dropout), typeof(BatchNorm1d), typeof(BatchNorm2d), typeof(Addition),
+        typeof(Onnx.Graph.ShapeLayer),
     };
 
-    private static readonly Type[] TransparentContainers = { typeof(Sequential) };
+    // An imported ONNX graph runs every node with floating-point data as a child layer through call().
+    private static readonly Type[] TransparentContainers = { typeof(Sequential), typeof(Onnx.Graph.OnnxGraphModule) };
 
     /// <summary>The rule of every leaf layer of <paramref name="model"/>, by module.</summary>
     public static IReadOnlyDictionary<torch.nn.Module, (string Name, ILrpRule? Rule)> Build(

@@ -1,0 +1,79 @@
+using Lumen.Onnx.Operators;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Lumen.Onnx.Graph;
+
+/// <summary>
+/// An ONNX node with one floating-point input as a layer: a module invoked with <c>call(x)</c>, so forward hooks
+/// (layer capture, Grad-CAM) see it. Its other inputs are constants or integer shape values that the graph hands
+/// over just before the call.
+/// </summary>
+public class NodeLayer : nn.Module<Tensor, Tensor>
+{
+    private readonly Kernel kernel;
+    private readonly int dataIndex;
+
+    internal NodeLayer(string opType, Kernel kernel, int dataIndex) : base(opType)
+    {
+        this.kernel = kernel;
+        this.dataIndex = dataIndex;
+        OpType = opType;
+    }
+
+    /// <summary>The ONNX operator, e.g. <c>Reshape</c>.</summary>
+    public string OpType { get; }
+
+    /// <summary>All inputs of the node for the coming call (the data input is replaced by the call's argument).</summary>
+    internal IReadOnlyList<Tensor?>? Inputs { get; set; }
+
+    /// <summary>Runs the node on <paramref name="input"/> and the inputs set before the call.</summary>
+    public override Tensor forward(Tensor input)
+    {
+        var inputs = (Inputs ?? throw new InvalidOperationException("the ONNX graph did not set the node's inputs")).ToArray();
+        inputs[dataIndex] = input;
+        return kernel(inputs)[0];
+    }
+}
+
+/// <summary>
+/// A node that only rearranges values (Reshape, Squeeze, Unsqueeze, Transpose, Identity, Dropout): LRP passes
+/// relevance through it unchanged, like through <c>nn.Flatten</c>.
+/// </summary>
+public sealed class ShapeLayer : NodeLayer
+{
+    internal ShapeLayer(string opType, Kernel kernel, int dataIndex) : base(opType, kernel, dataIndex)
+    {
+    }
+}
+
+/// <summary>An ONNX node with two floating-point inputs (e.g. Mul or Concat of two activations) as a layer.</summary>
+public sealed class PairLayer : nn.Module<Tensor, Tensor, Tensor>
+{
+    private readonly Kernel kernel;
+    private readonly int first;
+    private readonly int second;
+
+    internal PairLayer(string opType, Kernel kernel, int first, int second) : base(opType)
+    {
+        this.kernel = kernel;
+        this.first = first;
+        this.second = second;
+        OpType = opType;
+    }
+
+    /// <summary>The ONNX operator, e.g. <c>Mul</c>.</summary>
+    public string OpType { get; }
+
+    /// <summary>All inputs of the node for the coming call.</summary>
+    internal IReadOnlyList<Tensor?>? Inputs { get; set; }
+
+    /// <summary>Runs the node on <paramref name="a"/> and <paramref name="b"/>.</summary>
+    public override Tensor forward(Tensor a, Tensor b)
+    {
+        var inputs = (Inputs ?? throw new InvalidOperationException("the ONNX graph did not set the node's inputs")).ToArray();
+        inputs[first] = a;
+        inputs[second] = b;
+        return kernel(inputs)[0];
+    }
+}

@@ -1,0 +1,241 @@
+using Lumen.Models;
+using Lumen.Models.Architectures;
+using Lumen.Onnx.Graph;
+using Lumen.Onnx.Operators;
+using Lumen.Onnx.Proto;
+using System.Runtime.InteropServices;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Lumen.Onnx;
+
+/// <summary>
+/// Imports an ONNX image classifier (opsets 7–21) as an executable TorchSharp module: initializers (raw, typed or
+/// external data inside the model's folder) become parameters and constants, nodes become named layers. An
+/// unsupported operator stops the import with a model error naming it and its node; nothing is approximated.
+/// </summary>
+public static class OnnxImporter
+{
+    /// <summary>The lowest default-domain opset imported.</summary>
+    public const long MinOpset = 7;
+
+    /// <summary>The highest default-domain opset imported.</summary>
+    public const long MaxOpset = 21;
+
+    /// <summary>Whether <paramref name="path"/> names an ONNX file (by its extension).</summary>
+    public static bool IsOnnxPath(string path) => path.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Imports the model at <paramref name="path"/>.</summary>
+    public static ExplainableModel Load(string path, OnnxImportOptions? options = null)
+    {
+        options ??= new OnnxImportOptions();
+        ModelProto proto = OnnxFile.Read(path);
+        string folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        var (module, shape) = Build(proto, folder, options.InputShape);
+        try
+        {
+            return new ExplainableModel(module, path, shape, options.ClassLabels, options.Preprocessing);
+        }
+        catch
+        {
+            module.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The input [C, H, W] the graph declares (null entries where it leaves a size open) and the input's name.</summary>
+    public static (string Name, long?[] Shape) DescribeInput(string path)
+    {
+        ModelProto proto = OnnxFile.Read(path);
+        var input = RealInput(proto.Graph);
+        return (input.Name, DeclaredShape(input));
+    }
+
+    internal static (OnnxGraphModule Module, long[] InputShape) Build(ModelProto proto, string folder, IReadOnlyList<long>? inputShape)
+    {
+        long opset = Opset(proto);
+        GraphProto graph = proto.Graph;
+        var input = RealInput(graph);
+        long[] shape = ResolveShape(input, inputShape);
+        if (graph.Output.Count == 0) throw LumenException.Model("the ONNX graph declares no output");
+        string outputName = graph.Output[0].Name;
+
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        var constants = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        foreach (var initializer in graph.Initializer)
+        {
+            if (initializer.Name.Length == 0) throw LumenException.Model("an ONNX initializer has no name");
+            constants[initializer.Name] = TensorData.ToTensor(initializer, folder);
+        }
+        var examples = new Dictionary<string, Tensor>(StringComparer.Ordinal)
+        {
+            [input.Name] = torch.full(new[] { 1L }.Concat(shape).ToArray(), 0.5f),
+        };
+        var shapeValues = new HashSet<string>(StringComparer.Ordinal);
+        var steps = new List<(string, GraphStep)>();
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        for (int index = 0; index < graph.Node.Count; index++)
+        {
+            NodeProto node = graph.Node[index];
+            string[] inputs = node.Input.ToArray();
+            var values = inputs.Select(name => Lookup(name, node, constants, examples)).ToArray();
+            var constant = inputs.Select(name => name.Length == 0 || constants.ContainsKey(name)).ToArray();
+            string layerName = UniqueName(node, index, names);
+            var context = new NodeContext(node, layerName, opset, values, constant, folder);
+            Lowering lowering = Run(context, () => OperatorTable.Lower(context));
+            int[] dynamic = Enumerable.Range(0, inputs.Length).Where(i => !constant[i]).ToArray();
+            string[] outputs = node.Output.ToArray();
+            if (dynamic.Length == 0)
+            {
+                var folded = Run(context, () => lowering.Kernel(values));
+                for (int i = 0; i < outputs.Length && i < folded.Length; i++)
+                {
+                    if (outputs[i].Length > 0) constants[outputs[i]] = folded[i];
+                }
+                continue;
+            }
+            var step = Run(context, () => Step(context, lowering, inputs, outputs, dynamic, shapeValues));
+            if (IsShapeOperator(node.OpType) || step.Layer is null && dynamic.All(i => shapeValues.Contains(inputs[i])))
+            {
+                foreach (string output in outputs) shapeValues.Add(output);
+            }
+            var current = new Dictionary<string, Tensor>(examples, StringComparer.Ordinal);
+            foreach (var (name, value) in constants) current[name] = value;
+            Run(context, () => { step.Run(current); return Array.Empty<Tensor>(); });
+            foreach (string output in outputs.Where(o => o.Length > 0))
+            {
+                if (!current.TryGetValue(output, out var produced)) throw context.Error($"output '{output}' was not produced");
+                examples[output] = produced;
+            }
+            if (step.Layer is not null) names.Add(layerName);
+            steps.Add((layerName, step));
+        }
+        if (constants.ContainsKey(outputName)) throw LumenException.Model($"the ONNX graph output '{outputName}' is a constant; it does not depend on the input");
+        if (!examples.TryGetValue(outputName, out var logits)) throw LumenException.Model($"no node produces the ONNX graph output '{outputName}'");
+        if (logits.dim() != 2 || logits.shape[0] != 1)
+            throw LumenException.Model($"the ONNX graph output '{outputName}' has shape [{string.Join(", ", logits.shape)}] for one image; Lumen explains classifiers returning [N, classes]");
+        var used = new HashSet<string>(steps.SelectMany(s => s.Item2.Inputs), StringComparer.Ordinal);
+        var kept = constants.Where(pair => used.Contains(pair.Key)).ToDictionary(pair => pair.Key, pair => pair.Value.DetachFromDisposeScope(), StringComparer.Ordinal);
+        return (new OnnxGraphModule(input.Name, outputName, steps, kept), shape);
+    }
+
+    private static T Run<T>(NodeContext context, Func<T> action)
+    {
+        try
+        {
+            return action();
+        }
+        catch (LumenException)
+        {
+            throw;
+        }
+        catch (Exception error) when (error is ExternalException or ArgumentException or InvalidOperationException or IndexOutOfRangeException
+                                          or FormatException or OverflowException or NullReferenceException or KeyNotFoundException or DivideByZeroException)
+        {
+            throw context.Error($"it fails on its inputs: {error.Message.Split('\n')[0]}");
+        }
+    }
+
+    private static GraphStep Step(NodeContext context, Lowering lowering, string[] inputs, string[] outputs, int[] dynamic, HashSet<string> shapeValues)
+    {
+        // Shape reads only the sizes of its input: its output and everything computed from it alone are integer
+        // shape values, computed by plain functions rather than layers.
+        int[] data = IsShapeOperator(context.Node.OpType) ? Array.Empty<int>() : dynamic.Where(i => !shapeValues.Contains(inputs[i])).ToArray();
+        int outputCount = outputs.Count(o => o.Length > 0);
+        string op = context.Node.OpType;
+        nn.Module? layer = null;
+        if (data.Length == 1 && outputCount == 1 && outputs[0].Length > 0)
+        {
+            layer = lowering.Module is not null && data[0] == 0 && dynamic.Length == 1
+                ? lowering.Module()
+                : lowering.ShapeOnly ? new ShapeLayer(op, lowering.Kernel, data[0]) : new NodeLayer(op, lowering.Kernel, data[0]);
+        }
+        else if (data.Length == 2 && outputCount == 1 && outputs[0].Length > 0)
+        {
+            layer = op == "Add" && inputs.Length == 2 && dynamic.Length == 2 ? new Addition() : new PairLayer(op, lowering.Kernel, data[0], data[1]);
+        }
+        // Evaluation mode before the example pass: a BatchNorm in training mode would update its running statistics.
+        layer?.eval();
+        return new GraphStep(inputs, outputs, lowering.Kernel, layer, data);
+    }
+
+    private static bool IsShapeOperator(string opType) => opType == "Shape";
+
+    private static Tensor? Lookup(string name, NodeProto node, Dictionary<string, Tensor> constants, Dictionary<string, Tensor> examples)
+    {
+        if (name.Length == 0) return null;
+        if (constants.TryGetValue(name, out var constant)) return constant;
+        if (examples.TryGetValue(name, out var example)) return example;
+        throw LumenException.Model($"input '{name}' of ONNX {node.OpType} node '{(node.Name.Length > 0 ? node.Name : node.Output.FirstOrDefault())}' is produced by no earlier node; the graph must be sorted topologically");
+    }
+
+    private static string UniqueName(NodeProto node, int index, HashSet<string> taken)
+    {
+        string raw = node.Name.Length > 0 ? node.Name : node.Output.FirstOrDefault(o => o.Length > 0) ?? "";
+        string name = Sanitize(raw);
+        if (name.Length == 0) name = $"{node.OpType}_{index}";
+        string unique = name;
+        for (int k = 2; taken.Contains(unique); k++) unique = $"{name}_{k}";
+        return unique;
+    }
+
+    /// <summary>An ONNX node or value name as a layer name: letters, digits, '_' and '-' kept, anything else '_', trimmed.</summary>
+    public static string Sanitize(string raw)
+    {
+        var chars = raw.Select(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' ? c : '_').ToArray();
+        return new string(chars).Trim('_');
+    }
+
+    private static long Opset(ModelProto proto)
+    {
+        var entry = proto.OpsetImport.FirstOrDefault(o => o.Domain.Length == 0 || o.Domain == "ai.onnx");
+        if (entry is null) throw LumenException.Model("the ONNX model imports no default-domain operator set (opset_import is empty)");
+        if (entry.Version < MinOpset || entry.Version > MaxOpset)
+            throw new UnsupportedGraphException($"the ONNX model uses opset {entry.Version}; the importer supports opsets {MinOpset}-{MaxOpset} (re-export it, or use a perturbation method on ONNX Runtime)");
+        return entry.Version;
+    }
+
+    private static ValueInfoProto RealInput(GraphProto graph)
+    {
+        var initializers = new HashSet<string>(graph.Initializer.Select(i => i.Name), StringComparer.Ordinal);
+        var inputs = graph.Input.Where(i => !initializers.Contains(i.Name)).ToList();
+        if (inputs.Count != 1)
+            throw LumenException.Model($"the ONNX graph has {inputs.Count} inputs besides its weights ({string.Join(", ", inputs.Select(i => i.Name))}); Lumen explains models with one image input");
+        return inputs[0];
+    }
+
+    private static long?[] DeclaredShape(ValueInfoProto input)
+    {
+        var tensorType = input.Type?.TensorType;
+        if (tensorType is null) throw LumenException.Model($"the ONNX graph input '{input.Name}' is not a tensor");
+        if (tensorType.ElemType != (int)TensorProto.Types.DataType.Float)
+            throw LumenException.Model($"the ONNX graph input '{input.Name}' has element type {(TensorProto.Types.DataType)tensorType.ElemType}; Lumen feeds float32 images");
+        var dims = tensorType.Shape?.Dim;
+        if (dims is null) return new long?[] { null, null, null };
+        if (dims.Count != 4) throw LumenException.Model($"the ONNX graph input '{input.Name}' has rank {dims.Count}; Lumen explains image models taking [N, C, H, W]");
+        return dims.Skip(1).Select(d => d.HasDimValue && d.DimValue > 0 ? d.DimValue : (long?)null).ToArray();
+    }
+
+    private static long[] ResolveShape(ValueInfoProto input, IReadOnlyList<long>? given) => ResolveShape(DeclaredShape(input), given, input.Name);
+
+    /// <summary>The input shape [C, H, W]: <paramref name="given"/> checked against the graph's <paramref name="declared"/> sizes, else the declared ones.</summary>
+    internal static long[] ResolveShape(long?[] declared, IReadOnlyList<long>? given, string inputName)
+    {
+        if (given is not null)
+        {
+            if (given.Count != 3 || given.Any(d => d <= 0)) throw LumenException.Usage($"the input shape must be [C, H, W] with positive sizes, got [{string.Join(", ", given)}]");
+            for (int i = 0; i < 3; i++)
+            {
+                if (declared[i] is long d && d != given[i])
+                    throw LumenException.Usage($"the ONNX graph input '{inputName}' is [N, {Describe(declared)}], which does not fit the given size [{string.Join(", ", given)}]");
+            }
+            return given.ToArray();
+        }
+        if (declared.Any(d => d is null))
+            throw LumenException.Usage($"the ONNX graph input '{inputName}' is [N, {Describe(declared)}] with open sizes; state them with --size (and the channels through the sidecar JSON)");
+        return declared.Select(d => d!.Value).ToArray();
+    }
+
+    private static string Describe(long?[] shape) => string.Join(", ", shape.Select(d => d?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "?"));
+}

@@ -1,0 +1,62 @@
+using Microsoft.ML.OnnxRuntime;
+using DenseTensorOf = Microsoft.ML.OnnxRuntime.Tensors.DenseTensor<float>;
+using TorchSharp;
+using static TorchSharp.torch;
+using Tensor = TorchSharp.torch.Tensor;
+
+namespace Lumen.Onnx;
+
+/// <summary>
+/// An ONNX model run by ONNX Runtime (CPU): images [N, C, H, W] in, the first output [N, K] out. Used as the
+/// reference the importer is checked against and as the scorer of black-box (perturbation) explanations.
+/// </summary>
+public sealed class OnnxRuntimeSession : IDisposable
+{
+    private readonly InferenceSession session;
+    private readonly string inputName;
+    private readonly string outputName;
+
+    /// <summary>Opens <paramref name="path"/>; a file ONNX Runtime cannot load is a model error.</summary>
+    public OnnxRuntimeSession(string path)
+    {
+        if (!File.Exists(path)) throw LumenException.InputData($"ONNX model '{path}' does not exist; check the path");
+        try
+        {
+            using var options = new SessionOptions { IntraOpNumThreads = Environment.ProcessorCount, LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR };
+            session = new InferenceSession(path, options);
+        }
+        catch (OnnxRuntimeException error)
+        {
+            throw LumenException.Model($"ONNX Runtime cannot load '{path}': {error.Message.Split('\n')[0]}", error);
+        }
+        inputName = session.InputMetadata.Keys.First();
+        outputName = session.OutputMetadata.Keys.First();
+    }
+
+    /// <summary>The name of the model's input.</summary>
+    public string InputName => inputName;
+
+    /// <summary>The outputs for <paramref name="input"/> [N, C, H, W] (float32), as a tensor [N, K].</summary>
+    public Tensor Run(Tensor input)
+    {
+        using var scope = torch.NewDisposeScope();
+        Tensor contiguous = input.detach().to_type(ScalarType.Float32).contiguous().cpu();
+        float[] data = contiguous.data<float>().ToArray();
+        var dims = contiguous.shape.Select(d => (int)d).ToArray();
+        var feed = new[] { NamedOnnxValue.CreateFromTensor(inputName, new DenseTensorOf(data, dims)) };
+        try
+        {
+            using var results = session.Run(feed, new[] { outputName });
+            var output = results.First().AsTensor<float>();
+            long[] shape = output.Dimensions.ToArray().Select(d => (long)d).ToArray();
+            return torch.tensor(output.ToArray(), shape).MoveToOuterDisposeScope();
+        }
+        catch (OnnxRuntimeException error)
+        {
+            throw LumenException.Model($"ONNX Runtime failed on input [{string.Join(", ", contiguous.shape)}]: {error.Message.Split('\n')[0]}", error);
+        }
+    }
+
+    /// <summary>Closes the session.</summary>
+    public void Dispose() => session.Dispose();
+}
