@@ -77,4 +77,21 @@ public sealed class OperatorCoverageTests
         x = g.Node("LogSoftmax", new[] { x }, GraphBuilder.Int("axis", 1));
         AssertAgrees(g.Save(x, temp.File("branches.onnx")), new long[] { 4, 8, 8 });
     }
+
+    [Fact]
+    public void LinearUpsampleAndAsymmetricResizeAgreeWithOnnxRuntime()
+    {
+        using var temp = new TempDirectory();
+        var old = new GraphBuilder(3, 9, 2, 5, 7);
+        string up = old.Node("Upsample", new[] { "input", old.Floats(1, 1, 2, 3) }, GraphBuilder.Text("mode", "linear"));
+        up = old.Node("GlobalAveragePool", new[] { old.Node("Mul", new[] { up, up }) });
+        AssertAgrees(old.Save(old.Node("Flatten", new[] { up }), temp.File("upsample.onnx")), new long[] { 2, 5, 7 });
+
+        var g = new GraphBuilder(4, 13, 2, 6, 5);
+        string x = g.Node("Resize", new[] { "input", "", g.Floats(1, 1, 1.5f, 2.5f) }, GraphBuilder.Text("mode", "linear"),
+            GraphBuilder.Text("coordinate_transformation_mode", "asymmetric"));
+        x = g.Node("Conv", new[] { x, g.Weight(new long[] { 3, 2, 3, 3 }) });
+        x = g.Node("GlobalAveragePool", new[] { g.Node("Mul", new[] { x, x }) });
+        AssertAgrees(g.Save(g.Node("Flatten", new[] { x }), temp.File("resize.onnx")), new long[] { 2, 6, 5 });
+    }
 }

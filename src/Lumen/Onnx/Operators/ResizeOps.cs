@@ -53,7 +53,8 @@ internal static class ResizeOps
         {
             if (coordinates is "half_pixel" or "pytorch_half_pixel") return (InterpolationMode.Bilinear, false);
             if (coordinates == "align_corners") return (InterpolationMode.Bilinear, true);
-            throw context.Error($"linear resizing with {coordinates} coordinates is not supported (half_pixel, pytorch_half_pixel, align_corners are)");
+            if (coordinates == "asymmetric") return (InterpolationMode.Linear, null);
+            throw context.Error($"linear resizing with {coordinates} coordinates is not supported (half_pixel, pytorch_half_pixel, align_corners, asymmetric are)");
         }
         throw context.Error($"resize mode '{mode}' is not supported (nearest, linear)");
     }
@@ -67,6 +68,31 @@ internal static class ResizeOps
         else throw context.Error("neither scales nor sizes are given");
         if (target.Length != 4 || target[0] != x.shape[0] || target[1] != x.shape[1])
             throw context.Error("only the spatial axes (H, W) may be resized");
+        if (mode == InterpolationMode.Linear)
+        {
+            // Asymmetric coordinates (Upsample's, and Resize's "asymmetric"): output i samples input i / scale.
+            double scaleH = scales is not null ? scales[2] : (double)target[2] / x.shape[2];
+            double scaleW = scales is not null ? scales[3] : (double)target[3] / x.shape[3];
+            return AsymmetricLinear(AsymmetricLinear(x, 2, target[2], scaleH), 3, target[3], scaleW);
+        }
+
         return nn.functional.interpolate(x, new[] { target[2], target[3] }, mode: mode, align_corners: alignCorners);
+    }
+
+    /// <summary>
+    /// Linear interpolation along <paramref name="axis"/> to <paramref name="size"/> samples at input coordinates
+    /// i / <paramref name="scale"/>, clamped to the input (ONNX Runtime's rule); differentiable in <paramref name="x"/>.
+    /// </summary>
+    private static Tensor AsymmetricLinear(Tensor x, int axis, long size, double scale)
+    {
+        long length = x.shape[axis];
+        var source = torch.arange(size, dtype: ScalarType.Float64).div(scale).clamp(0, length - 1);
+        var low = source.floor().to_type(ScalarType.Int64).clamp(0, length - 1);
+        var high = (low + 1).clamp_max(length - 1);
+        var weightShape = Enumerable.Repeat(1L, (int)x.dim()).ToArray();
+        weightShape[axis] = size;
+        var weight = (source - low.to_type(ScalarType.Float64)).to_type(x.dtype).view(weightShape);
+        var lower = x.index_select(axis, low);
+        return lower + (x.index_select(axis, high) - lower) * weight;
     }
 }
