@@ -1,4 +1,3 @@
-using System.Collections;
 using TorchSharp;
 using TorchSharp.PyBridge;
 using static TorchSharp.torch;
@@ -96,39 +95,23 @@ public static class WeightLoader
 
     private static Dictionary<string, Tensor> ReadStateDict(string path, WeightFormat format)
     {
+        if (format == WeightFormat.TorchSharp)
+        {
+            throw LumenException.Model($"weights file {path} is in TorchSharp's format, which has no readable names; load it into a module instead");
+        }
+
         try
         {
-            Dictionary<string, Tensor> tensors = format switch
-            {
-                WeightFormat.Safetensors => Safetensors.LoadStateDict(path),
-                WeightFormat.PyTorch => FromHashtable(PyTorchUnpickler.UnpickleStateDict(path)),
-                _ => throw LumenException.Model($"weights file {path} is in TorchSharp's format, which has no readable names; load it into a module instead"),
-            };
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+            Dictionary<string, Tensor> tensors = format == WeightFormat.Safetensors
+                ? SafetensorsFile.Read(stream, path)
+                : PyTorchFile.Read(stream, path);
             return StripDataParallelPrefix(tensors);
         }
-        catch (LumenException)
-        {
-            throw;
-        }
-        catch (Exception e)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw LumenException.Model($"cannot read weights file {path} as {format}: {FirstLine(e.Message)}", e);
         }
-    }
-
-    private static Dictionary<string, Tensor> FromHashtable(Hashtable table)
-    {
-        // A checkpoint may wrap the state_dict: {"state_dict": {...}} or {"model": {...}}.
-        foreach (string wrapper in new[] { "state_dict", "model" })
-        {
-            if (table[wrapper] is Hashtable inner) return FromHashtable(inner);
-        }
-        var result = new Dictionary<string, Tensor>(StringComparer.Ordinal);
-        foreach (DictionaryEntry entry in table)
-        {
-            if (entry.Key is string key && entry.Value is Tensor tensor) result[key] = tensor;
-        }
-        return result;
     }
 
     private static Dictionary<string, Tensor> StripDataParallelPrefix(Dictionary<string, Tensor> tensors)
