@@ -148,8 +148,7 @@ internal sealed class RestrictedUnpickler
         switch (global.Name)
         {
             case "OrderedDict":
-                if (arguments.Length != 0) throw Invalid("collections.OrderedDict is called with arguments");
-                return new Dict();
+                return OrderedDict(arguments);
             case "_rebuild_tensor_v2":
                 return RebuildTensor(arguments);
             case "_rebuild_parameter":
@@ -158,6 +157,21 @@ internal sealed class RestrictedUnpickler
             default:
                 throw Invalid($"{global} cannot be called");
         }
+    }
+
+    /// <summary><c>OrderedDict()</c> or <c>OrderedDict(pairs)</c> with a list or tuple of (key, value) pairs.</summary>
+    private Dict OrderedDict(object?[] args)
+    {
+        var dict = new Dict();
+        if (args.Length == 0) return dict;
+        IEnumerable<object?> pairs = args is [List<object?> list] ? list : args is [object?[] tuple] ? tuple : throw Invalid("collections.OrderedDict is called with arguments that are not a list of pairs");
+        foreach (var pair in pairs)
+        {
+            if (pair is not object?[] { Length: 2 } keyValue) throw Invalid("collections.OrderedDict is given an item that is not a (key, value) pair");
+            SetItems(dict, [keyValue[0], keyValue[1]]);
+        }
+
+        return dict;
     }
 
     private TensorView RebuildTensor(object?[] args)
