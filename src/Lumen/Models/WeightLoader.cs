@@ -33,7 +33,9 @@ public static class WeightLoader
         var head = new byte[9];
         int read = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
         if (read >= 4 && head[0] == (byte)'P' && head[1] == (byte)'K' && head[2] == 3 && head[3] == 4) return WeightFormat.PyTorch;
-        if (read == 9 && head[8] == (byte)'{' && BitConverter.ToUInt64(head, 0) < (ulong)stream.Length) return WeightFormat.Safetensors;
+        // A JSON header after the 8-byte length, or the extension, means safetensors: even a damaged one then gets
+        // the safetensors reader's precise message instead of a TorchSharp-format error.
+        if ((read == 9 && head[8] == (byte)'{') || Path.GetExtension(path).Equals(".safetensors", StringComparison.OrdinalIgnoreCase)) return WeightFormat.Safetensors;
         return WeightFormat.TorchSharp;
     }
 

@@ -154,7 +154,7 @@ public class SafeLoaderTests
         Assert.True(error.Message.Contains("more than"), error.Message);
     }
 
-    private static void FixIhdrCrc(byte[] png)
+    internal static void FixIhdrCrc(byte[] png)
     {
         // The IHDR chunk: length at 8, type at 12, 13 data bytes at 16, CRC over type + data at 29.
         uint crc = Crc32(png.AsSpan(12, 17));
