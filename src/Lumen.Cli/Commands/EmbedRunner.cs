@@ -230,13 +230,7 @@ public static class EmbedRunner
         return text.ToString();
     }
 
-    private static void WriteText(string path, string content)
-    {
-        // Write next to the destination, then rename: an interrupted run never leaves a truncated file.
-        string temporary = path + ".tmp-" + Environment.ProcessId;
-        File.WriteAllText(temporary, content, new UTF8Encoding(false));
-        File.Move(temporary, path, overwrite: true);
-    }
+    private static void WriteText(string path, string content) => AtomicFile.WriteText(path, content);
 
     private static RgbImage Thumbnail(IImageDataset data, int index)
     {
