@@ -33,7 +33,7 @@ public static class TopKCommand
             var units = unitOptions.Parse(parsed, model);
             using var data = dataOptions.Open(parsed);
             var progress = new CliProgress(console, "top-k");
-            var result = DatasetTopK.Run(model, data, units, count, batchSize, thumbnails: true, progress);
+            var result = DatasetTopK.Run(model, data, units, count, batchSize, thumbnails: true, progress, console.Cancellation);
             string title = $"Top and bottom {count} of {data.Description} for {model.Name}";
             var montage = TopKFiles.Montage(result, data, title);
 
