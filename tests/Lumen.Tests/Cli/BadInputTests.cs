@@ -183,6 +183,8 @@ public class BadInputTests
         { "image claiming 16000x16000 pixels", new[] { "explain", "--image", "{bomb.png}" }, 3, "decompression bomb" },
         { "image wider than 16384 pixels", new[] { "explain", "--image", "{wide.png}" }, 3, "above the limit of 16384 per side" },
         { "npy shape larger than its data", new[] { "explain", "--input", "{short.npy}" }, 3, "needs 6272 data bytes but the file holds 3136" },
+        { "weights holding NaN", new[] { "explain", "--weights", "{nan.safetensors}" }, 4, "fmnist-cnn returned NaN or infinite outputs for image boot" },
+        { "weights holding NaN, report", new[] { "report", "--weights", "{nan.safetensors}", "--image", "{boot.png}", "--method", "saliency" }, 4, "fmnist-cnn returned NaN or infinite outputs for image boot" },
         { "IDX dimensions larger than the data", new[] { "top-k", "--data", "{idx}", "--class", "1" }, 3, "need 3136000016 bytes but the file has" },
     };
 
@@ -204,6 +206,8 @@ public class BadInputTests
             ["{wide.png}"] = Write(folder, "wide.png", PngClaiming(20000, 1)),
             ["{short.npy}"] = ShortNpy(folder),
             ["{idx}"] = IdxFolder(folder),
+            ["{nan.safetensors}"] = EditedWeights(folder, "nan.safetensors", "fc.bias", float.NaN),
+            ["{boot.png}"] = ExplainCommandTests.WriteSampleImage(folder, 0, "boot.png"),
         };
         string output = folder.File("out");
         var args = new List<string> { arguments[0], "--model", "fmnist-cnn", "--weights", Fixtures.FmnistWeights, "--out", output };
@@ -259,6 +263,20 @@ public class BadInputTests
         using (var tensor = TorchSharp.torch.zeros(2, 1, 28, 28)) Lumen.Imaging.NpyFile.Write(path, tensor);
         var bytes = File.ReadAllBytes(path);
         File.WriteAllBytes(path, bytes[..^3136]);
+        return path;
+    }
+
+    /// <summary>The reference weights with element 3 of <paramref name="key"/> set to <paramref name="value"/>.</summary>
+    private static string EditedWeights(TempDirectory folder, string name, string key, float value)
+    {
+        string path = folder.File(name);
+        using var model = Lumen.Models.ModelCatalog.Load("fmnist-cnn", Fixtures.FmnistWeights);
+        using (TorchSharp.torch.no_grad())
+        {
+            model.Module.state_dict()[key].view(-1)[3] = TorchSharp.torch.tensor(value);
+        }
+
+        Lumen.Models.WeightLoader.Save(model.Module, path);
         return path;
     }
 
