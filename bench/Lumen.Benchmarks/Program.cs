@@ -11,6 +11,12 @@ if (args.Length > 0 && args[0] == "embedding-profile")
     return;
 }
 
+if (args.Length > 0 && args[0] == "soak")
+{
+    Lumen.Benchmarks.SoakBenchmark.Run(args);
+    return;
+}
+
 if (args.Length > 0 && args[0] == "embedding")
 {
     Lumen.Benchmarks.EmbeddingBenchmark.Run(args);

@@ -9,15 +9,24 @@ public static class LumenCli
     /// <summary>Exit code for success.</summary>
     public const int Success = 0;
 
+    /// <summary>Exit code after Ctrl-C (128 + SIGINT, as shells report it).</summary>
+    public const int Interrupted = 130;
+
     /// <summary>Runs the command line <paramref name="args"/>, writing to the given streams; returns the exit code.</summary>
-    public static int Run(string[] args, TextWriter output, TextWriter error)
+    public static int Run(string[] args, TextWriter output, TextWriter error) => Run(args, output, error, CancellationToken.None);
+
+    /// <summary>
+    /// Runs the command line; <paramref name="cancellation"/> (Ctrl-C) stops long runs between steps, with exit code
+    /// <see cref="Interrupted"/> and one line saying that no output was written.
+    /// </summary>
+    public static int Run(string[] args, TextWriter output, TextWriter error, CancellationToken cancellation)
     {
         var verbose = new Option<bool>("--verbose") { Description = "print the full stack trace when something fails", Recursive = true };
         var root = new RootCommand("Lumen explains image classifiers: which pixels drove a decision, and what the model has learned.");
         root.Add(verbose);
         var threads = new ThreadsOption();
         root.Add(threads.Option);
-        var console = new CliConsole(output, error);
+        var console = new CliConsole(output, error) { Cancellation = cancellation };
         root.Add(BenchCommand.Create(console, threads));
         root.Add(DemoCommand.Create(console));
         root.Add(ExplainCommand.Create(console));
@@ -41,6 +50,13 @@ public static class LumenCli
         {
             using var threadCount = threads.Apply(parsed);
             return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
+        }
+        catch (OperationCanceledException e) when (cancellation.IsCancellationRequested)
+        {
+            error.WriteLine();
+            error.WriteLine("lumen: interrupted by Ctrl-C; nothing was written (outputs are written only once complete, previous files are untouched)");
+            if (parsed.GetValue(verbose)) error.WriteLine(e);
+            return Interrupted;
         }
         catch (LumenException e)
         {

@@ -21,14 +21,19 @@ public enum ErrorKind
 /// </summary>
 public class LumenException : Exception
 {
-    /// <summary>Creates an error of the given kind.</summary>
-    public LumenException(ErrorKind kind, string message, Exception? inner = null) : base(message, inner)
+    /// <summary>Creates an error of the given kind; line breaks and control characters (which can come from a hostile file) become spaces.</summary>
+    public LumenException(ErrorKind kind, string message, Exception? inner = null) : base(OneLine(message), inner)
     {
         Kind = kind;
     }
 
     /// <summary>The kind of problem, which decides the command line's exit code.</summary>
     public ErrorKind Kind { get; }
+
+    private static string OneLine(string message) =>
+        message is null || !message.Any(char.IsControl)
+            ? message!
+            : string.Concat(message.Select(c => char.IsControl(c) ? ' ' : c));
 
     /// <summary>A wrong argument or option.</summary>
     public static LumenException Usage(string message) => new(ErrorKind.Usage, message);

@@ -9,6 +9,9 @@ internal static class Fixtures
 
     public static string FmnistWeights => Reference("models", "fmnist_cnn.safetensors");
 
+    /// <summary>The .pt fixtures written by fixtures/weights/make_pt_fixtures.py (torch.save's zip format).</summary>
+    public static string WeightsFolder => Path.Combine(Root, "weights");
+
     public static string FmnistInputs => Reference("inputs", "fmnist_cnn_inputs_0_3.npy");
 
     public static string FeatureMask => Reference("inputs", "fmnist_cnn_feature_mask_7x7.npy");

@@ -63,8 +63,8 @@ public static class BenchCommand
             string folder = parsed.GetRequiredValue(output);
             Directory.CreateDirectory(folder);
             string markdown = report.ToMarkdown();
-            AtomicFile.WriteAllText(Path.Combine(folder, "bench.md"), markdown);
-            AtomicFile.WriteAllText(Path.Combine(folder, "bench.json"), report.ToJson());
+            AtomicFile.WriteText(Path.Combine(folder, "bench.md"), markdown);
+            AtomicFile.WriteText(Path.Combine(folder, "bench.json"), report.ToJson());
             console.Out.Write(markdown);
 
             return LumenCli.Success;

@@ -51,7 +51,7 @@ public static class EmbedRunner
                 if (labelsPath is not null) throw LumenException.Usage("--labels colours a --features matrix; datasets bring their own labels.");
                 data = openData() ?? throw LumenException.Usage("Give the points to embed: --features X.npy, or --model NAME with --data PATH.");
                 using var model = loadModel() ?? throw LumenException.Usage("--data needs --model (and usually --weights) to compute features; or give --features X.npy.");
-                var extracted = FeatureExtraction.Extract(model, data, layer, pool, batchSize, new CliProgress(console, "features"));
+                var extracted = FeatureExtraction.Extract(model, data, layer, pool, batchSize, new CliProgress(console, "features"), console.Cancellation);
                 features = extracted.Features;
                 labels = extracted.Labels;
                 classNames = extracted.ClassNames;
@@ -161,7 +161,7 @@ public static class EmbedRunner
             if (p.Stage == "optimization") progress.Report(p.Iteration, p.TotalIterations, p.KlDivergence is { } kl ? $"KL {kl:0.000}" : "");
         });
         var options = new TsneOptions { Perplexity = request.Perplexity, Engine = request.Engine, Seed = request.Seed, Threads = request.Threads };
-        var result = Tsne.Run(space, options, reporter);
+        var result = Tsne.Run(space, options, reporter, console.Cancellation);
         return new Outcome(result.Embedding, space, result, reduction);
     }
 
@@ -234,13 +234,7 @@ public static class EmbedRunner
         return text.ToString();
     }
 
-    private static void WriteText(string path, string content)
-    {
-        // Write next to the destination, then rename: an interrupted run never leaves a truncated file.
-        string temporary = path + ".tmp-" + Environment.ProcessId;
-        File.WriteAllText(temporary, content, new UTF8Encoding(false));
-        File.Move(temporary, path, overwrite: true);
-    }
+    private static void WriteText(string path, string content) => AtomicFile.WriteText(path, content);
 
     private static RgbImage Thumbnail(IImageDataset data, int index)
     {

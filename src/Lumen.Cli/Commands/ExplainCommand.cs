@@ -29,6 +29,11 @@ public static class ExplainCommand
         var alpha = new Option<float>("--alpha") { Description = "heatmap opacity over the image, 0 to 1", DefaultValueFactory = _ => 0.5f };
         var json = new Option<bool>("--json") { Description = "print a machine-readable summary (files, predictions, settings) to standard output" };
         foreach (Option option in new Option[] { images, array, methods, target, layer, parameters, output, colormap, alpha, json }) command.Add(option);
+        var dataOptions = new DataOptions();
+        dataOptions.Data.Required = false;
+        dataOptions.AddTo(command);
+        var resume = new Option<bool>("--resume") { Description = "with --data: skip images whose files are all in --out already (continue an interrupted run)" };
+        command.Add(resume);
 
         command.SetAction(parsed =>
         {
@@ -42,7 +47,19 @@ public static class ExplainCommand
                 parsed.GetRequiredValue(output),
                 parsed.GetValue(colormap) is { } name ? Colormap.Parse(name) : null,
                 parsed.GetValue(alpha));
-            using var model = modelOptions.Load(parsed, request.Methods.Select(name => MethodCatalog.Find(name).Name).ToList(), console.Error);
+            var methodNames = request.Methods.Select(name => MethodCatalog.Find(name).Name).ToList();
+            if (parsed.GetValue(dataOptions.Data) is not null)
+            {
+                if (request.Images.Count > 0 || request.Array is not null) throw LumenException.Usage("give the images with --image, --input or --data (exactly one of them)");
+                if (parsed.GetValue(json)) throw LumenException.Usage("--json is not available with --data; each image's files are named after its index");
+                int batchSize = dataOptions.GetBatchSize(parsed);
+                using var dataModel = modelOptions.Load(parsed, methodNames, console.Error);
+                using var data = dataOptions.Open(parsed);
+                return ExplainDatasetRunner.Run(dataModel, request, data, batchSize, parsed.GetValue(resume), console);
+            }
+
+            if (parsed.GetValue(resume)) throw LumenException.Usage("--resume continues a --data run; give --data PATH");
+            using var model = modelOptions.Load(parsed, methodNames, console.Error);
             var summary = ExplainRunner.Run(model, request, MethodProgress(console));
             if (parsed.GetValue(json)) console.Out.WriteLine(summary.ToJson());
             else summary.WriteText(console.Out);

@@ -32,6 +32,7 @@ public static class ExplainRunner
             : ExplainInput.FromImages(request.Images, model);
         using var scope = NewDisposeScope();
         Tensor logits = model.Predict(input.Input);
+        FiniteOutputs.Require(logits, model.Name, input.Stems);
         target.ResolveClasses(logits);
 
         var attributions = MethodRunner.RunAll(methods, input.Input, target, input.Stems);

@@ -43,6 +43,7 @@ public static class ReportCommand
             using var input = arrayPath is not null ? ExplainInput.FromArray(arrayPath, model) : ExplainInput.FromImages(imagePaths, model);
             using var scope = torch.NewDisposeScope();
             var logits = model.Predict(input.Input);
+            Models.FiniteOutputs.Require(logits, model.Name, input.Stems);
             targetChoice.ResolveClasses(logits);
             var attributions = MethodRunner.RunAll(built, input.Input, targetChoice, input.Stems);
             try

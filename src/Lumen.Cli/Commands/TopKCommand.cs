@@ -42,7 +42,7 @@ public static class TopKCommand
             if (shard is { } part)
             {
                 using var slice = part.Of(data);
-                var local = DatasetTopK.Run(model, slice, units, count, batchSize, thumbnails: true, progress);
+                var local = DatasetTopK.Run(model, slice, units, count, batchSize, thumbnails: true, progress, console.Cancellation);
                 Directory.CreateDirectory(folder);
                 string file = Path.Combine(folder, TopKShardFile.FileName(part));
                 TopKShardFile.Write(file, local.WithOffset(slice.Start, data.Count), part, model.Name, data);
@@ -50,7 +50,7 @@ public static class TopKCommand
                 return LumenCli.Success;
             }
 
-            var result = DatasetTopK.Run(model, data, units, count, batchSize, thumbnails: true, progress);
+            var result = DatasetTopK.Run(model, data, units, count, batchSize, thumbnails: true, progress, console.Cancellation);
             TopKOutputs.Write(folder, result, model.Name, ExampleCatalog.Of(data), console);
             return LumenCli.Success;
         });

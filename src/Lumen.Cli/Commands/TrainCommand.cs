@@ -47,7 +47,8 @@ public static class TrainCommand
             using var module = definition.Create(definition.DefaultClasses);
             var bar = new CliProgress(console, $"training {definition.Name}");
             var epochResults = Trainer.Train(module, train, options,
-                new ActionProgress<TrainingProgress>(p => bar.Report(p.Step, p.TotalSteps, $"epoch {p.Epoch}  loss {p.Loss:F3}  accuracy {p.Accuracy:P1}")));
+                new ActionProgress<TrainingProgress>(p => bar.Report(p.Step, p.TotalSteps, $"epoch {p.Epoch}  loss {p.Loss:F3}  accuracy {p.Accuracy:P1}")),
+                console.Cancellation);
             var accuracy = Trainer.Accuracy(module, test);
             WeightLoader.Save(module, path);
             foreach (var epoch in epochResults)
@@ -64,6 +65,6 @@ public static class TrainCommand
     private static LabelledTensors Load(CliConsole console, string dataPath, string split, ImagePreprocessing preprocessing)
     {
         using var dataset = ImageDatasets.Open(dataPath, split);
-        return LabelledTensors.Load(dataset, preprocessing, new CliProgress(console, $"reading {dataset.Description}"));
+        return LabelledTensors.Load(dataset, preprocessing, new CliProgress(console, $"reading {dataset.Description}"), console.Cancellation);
     }
 }

@@ -49,7 +49,7 @@ public static class FeatureShardFile
             ["classNames"] = features.ClassNames is { } names ? new JsonArray([.. names.Select(n => (JsonNode?)n)]) : null,
         };
         string path = Path.Combine(folder, ManifestName(shard));
-        AtomicFile.WriteAllText(path, manifest.ToJsonString());
+        AtomicFile.WriteText(path, manifest.ToJsonString());
         return path;
     }
 

@@ -2,15 +2,15 @@ namespace Lumen.Imaging;
 
 /// <summary>
 /// Writes a file so that readers never see a half-written one: the bytes go to a temporary file in the
-/// same folder, which is flushed and then renamed over the destination.
+/// same folder (a hidden <c>.NAME.GUID.tmp</c>), which is flushed and then renamed over the destination. A process
+/// killed mid-write leaves the previous file (or none) plus at most such a hidden temporary file.
 /// </summary>
 public static class AtomicFile
 {
-    /// <summary>Writes <paramref name="text"/> as UTF-8 (no byte-order mark) to <paramref name="path"/> atomically.</summary>
-    public static void WriteAllText(string path, string text) =>
-        Write(path, stream => stream.Write(new System.Text.UTF8Encoding(false).GetBytes(text)));
-
     /// <summary>Writes <paramref name="path"/> through <paramref name="write"/> and renames it into place.</summary>
+    /// <param name="path">The destination; its folder must exist. An existing file is replaced.</param>
+    /// <param name="write">Writes the whole content to the stream it is given.</param>
+    /// <exception cref="LumenException">The folder is missing or the file cannot be written (kind Usage).</exception>
     public static void Write(string path, Action<Stream> write)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
@@ -43,6 +43,13 @@ public static class AtomicFile
             throw;
         }
     }
+
+    /// <summary>Writes <paramref name="text"/> as UTF-8 (no byte-order mark) to <paramref name="path"/> atomically.</summary>
+    /// <param name="path">The destination; its folder must exist.</param>
+    /// <param name="text">The whole content.</param>
+    /// <exception cref="LumenException">The folder is missing or the file cannot be written (kind Usage).</exception>
+    public static void WriteText(string path, string text) =>
+        Write(path, stream => stream.Write(new System.Text.UTF8Encoding(false).GetBytes(text)));
 
     private static void TryDelete(string temp)
     {

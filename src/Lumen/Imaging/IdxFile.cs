@@ -33,12 +33,31 @@ public static class IdxFile
         try
         {
             using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+            return Read(file, path);
+        }
+        catch (UnauthorizedAccessException e)
+        {
+            throw LumenException.InputData($"IDX file '{path}' could not be opened: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Reads an IDX file, plain or gzip-compressed, from a seekable stream; <paramref name="path"/> names it in errors.</summary>
+    internal static Tensor Read(Stream file, string path)
+    {
+        try
+        {
+            file.Position = 0;
             var gzipped = IsGzip(file);
             uint? gzipSize = gzipped ? GzipTrailerSize(file) : null;
             var compressedLength = file.Length;
             file.Position = 0;
-            using Stream stream = gzipped ? new GZipStream(file, CompressionMode.Decompress) : file;
-            return Read(stream, path, gzipped ? null : file.Length, gzipSize, compressedLength);
+            if (!gzipped)
+            {
+                return Read(file, path, file.Length, null, compressedLength);
+            }
+
+            using var stream = new GZipStream(file, CompressionMode.Decompress, leaveOpen: true);
+            return Read(stream, path, null, gzipSize, compressedLength);
         }
         catch (InvalidDataException e)
         {
@@ -47,10 +66,6 @@ public static class IdxFile
         catch (IOException e) when (e is not EndOfStreamException)
         {
             throw LumenException.InputData($"IDX file '{path}' could not be read: {e.Message}", e);
-        }
-        catch (UnauthorizedAccessException e)
-        {
-            throw LumenException.InputData($"IDX file '{path}' could not be opened: {e.Message}", e);
         }
     }
 
@@ -148,14 +163,14 @@ public static class IdxFile
         return tensor;
     }
 
-    private static bool IsGzip(FileStream file)
+    private static bool IsGzip(Stream file)
     {
         Span<byte> head = stackalloc byte[2];
         return file.ReadAtLeast(head, 2, throwOnEndOfStream: false) == 2 && head[0] == 0x1f && head[1] == 0x8b;
     }
 
     /// <summary>The ISIZE field of the gzip trailer: the uncompressed size modulo 2^32.</summary>
-    private static uint? GzipTrailerSize(FileStream file)
+    private static uint? GzipTrailerSize(Stream file)
     {
         if (file.Length < 18)
         {

@@ -10,6 +10,18 @@ namespace Lumen.Imaging;
 /// </summary>
 internal static class ImageDecoder
 {
+    /// <summary>
+    /// Above this many pixels an image must bring at least one byte of file per <see cref="MaxPixelsPerByte"/>
+    /// pixels; smaller images are always decoded.
+    /// </summary>
+    internal const long BombCheckPixels = 1L << 22;
+
+    /// <summary>
+    /// The most pixels one file byte can honestly describe: 8 one-bit pixels per raw byte times deflate's
+    /// largest expansion (about 1032:1). A header claiming more is a decompression bomb or a corrupted file.
+    /// </summary>
+    internal const long MaxPixelsPerByte = 8 * 1032;
+
     /// <summary>Decodes <paramref name="path"/> into a uint8 tensor [H, W, 4] (R, G, B, A) with EXIF orientation applied.</summary>
     public static Tensor DecodeRgba(string path, int maxSide)
     {
@@ -23,8 +35,43 @@ internal static class ImageDecoder
             throw LumenException.InputData($"Image '{path}' is empty (0 bytes).");
         }
 
-        using var codec = SKCodec.Create(path, out var createResult)
-            ?? throw LumenException.InputData($"Image '{path}' is not an image SkiaSharp can decode (PNG, JPEG, BMP, WebP, GIF): {Describe(createResult)}.");
+        SKData? data;
+        try
+        {
+            data = SKData.Create(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw LumenException.InputData($"Image '{path}' could not be read: {e.Message}", e);
+        }
+
+        using (data)
+        {
+            return Decode(data ?? throw LumenException.InputData($"Image '{path}' could not be read; check its permissions."), path, maxSide);
+        }
+    }
+
+    /// <summary>Decodes an image held in memory; <paramref name="name"/> names it in error messages.</summary>
+    internal static Tensor DecodeRgba(byte[] bytes, string name, int maxSide)
+    {
+        if (bytes.Length == 0)
+        {
+            throw LumenException.InputData($"Image '{name}' is empty (0 bytes).");
+        }
+
+        using var data = SKData.CreateCopy(bytes);
+        return Decode(data, name, maxSide);
+    }
+
+    private static Tensor Decode(SKData data, string path, int maxSide)
+    {
+        var source = new SKMemoryStream(data);
+        using var codec = SKCodec.Create(source, out var createResult);
+        if (codec is null)
+        {
+            source.Dispose();
+            throw LumenException.InputData($"Image '{path}' is not an image SkiaSharp can decode (PNG, JPEG, BMP, WebP, GIF): {Describe(createResult)}.");
+        }
 
         var width = codec.Info.Width;
         var height = codec.Info.Height;
@@ -36,6 +83,12 @@ internal static class ImageDecoder
         if (width > maxSide || height > maxSide)
         {
             throw LumenException.InputData($"Image '{path}' is {width}x{height} pixels, above the limit of {maxSide} per side; downscale it first or raise ImagePreprocessing.MaxImageSide.");
+        }
+
+        var pixels = (long)width * height;
+        if (pixels > BombCheckPixels && pixels > data.Size * MaxPixelsPerByte)
+        {
+            throw LumenException.InputData($"Image '{path}' declares {width}x{height} pixels in only {data.Size} bytes, more than any image format can compress (a decompression bomb or a corrupted header); it was not decoded.");
         }
 
         var info = new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul);

@@ -84,7 +84,8 @@ public static class NpyFile
         });
     }
 
-    private static Tensor Read(FileStream stream, string path)
+    /// <summary>Reads a .npy file from a seekable stream; <paramref name="path"/> names it in error messages.</summary>
+    internal static Tensor Read(Stream stream, string path)
     {
         var fileLength = stream.Length;
         Span<byte> prefix = stackalloc byte[12];

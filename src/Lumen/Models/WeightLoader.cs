@@ -1,4 +1,3 @@
-using System.Collections;
 using TorchSharp;
 using TorchSharp.PyBridge;
 using static TorchSharp.torch;
@@ -34,7 +33,9 @@ public static class WeightLoader
         var head = new byte[9];
         int read = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
         if (read >= 4 && head[0] == (byte)'P' && head[1] == (byte)'K' && head[2] == 3 && head[3] == 4) return WeightFormat.PyTorch;
-        if (read == 9 && head[8] == (byte)'{' && BitConverter.ToUInt64(head, 0) < (ulong)stream.Length) return WeightFormat.Safetensors;
+        // A JSON header after the 8-byte length, or the extension, means safetensors: even a damaged one then gets
+        // the safetensors reader's precise message instead of a TorchSharp-format error.
+        if ((read == 9 && head[8] == (byte)'{') || Path.GetExtension(path).Equals(".safetensors", StringComparison.OrdinalIgnoreCase)) return WeightFormat.Safetensors;
         return WeightFormat.TorchSharp;
     }
 
@@ -96,39 +97,23 @@ public static class WeightLoader
 
     private static Dictionary<string, Tensor> ReadStateDict(string path, WeightFormat format)
     {
+        if (format == WeightFormat.TorchSharp)
+        {
+            throw LumenException.Model($"weights file {path} is in TorchSharp's format, which has no readable names; load it into a module instead");
+        }
+
         try
         {
-            Dictionary<string, Tensor> tensors = format switch
-            {
-                WeightFormat.Safetensors => Safetensors.LoadStateDict(path),
-                WeightFormat.PyTorch => FromHashtable(PyTorchUnpickler.UnpickleStateDict(path)),
-                _ => throw LumenException.Model($"weights file {path} is in TorchSharp's format, which has no readable names; load it into a module instead"),
-            };
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
+            Dictionary<string, Tensor> tensors = format == WeightFormat.Safetensors
+                ? SafetensorsFile.Read(stream, path)
+                : PyTorchFile.Read(stream, path);
             return StripDataParallelPrefix(tensors);
         }
-        catch (LumenException)
-        {
-            throw;
-        }
-        catch (Exception e)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw LumenException.Model($"cannot read weights file {path} as {format}: {FirstLine(e.Message)}", e);
         }
-    }
-
-    private static Dictionary<string, Tensor> FromHashtable(Hashtable table)
-    {
-        // A checkpoint may wrap the state_dict: {"state_dict": {...}} or {"model": {...}}.
-        foreach (string wrapper in new[] { "state_dict", "model" })
-        {
-            if (table[wrapper] is Hashtable inner) return FromHashtable(inner);
-        }
-        var result = new Dictionary<string, Tensor>(StringComparer.Ordinal);
-        foreach (DictionaryEntry entry in table)
-        {
-            if (entry.Key is string key && entry.Value is Tensor tensor) result[key] = tensor;
-        }
-        return result;
     }
 
     private static Dictionary<string, Tensor> StripDataParallelPrefix(Dictionary<string, Tensor> tensors)

@@ -69,7 +69,7 @@ public static class TopKShardFile
             ["units"] = units,
             ["examples"] = examples,
         };
-        AtomicFile.WriteAllText(path, root.ToJsonString());
+        AtomicFile.WriteText(path, root.ToJsonString());
     }
 
     /// <summary>Reads a shard file.</summary>

@@ -214,6 +214,124 @@ public class BadInputTests
         Assert.False(Directory.Exists(output) && Directory.EnumerateFileSystemEntries(output).Any(), $"{name}: output files were written");
     }
 
+    public static TheoryData<string, string[], int, string> HostileFileCases() => new()
+    {
+        { "pickle that calls os.system", new[] { "explain", "--weights", "{evil.pt}" }, 4, "asks for the Python global 'posix.system'" },
+        { "safetensors header longer than the file", new[] { "explain", "--weights", "{long.safetensors}" }, 4, "its header claims 4294967296 bytes but only" },
+        { "safetensors tensors overlapping", new[] { "explain", "--weights", "{overlap.safetensors}" }, 4, "overlaps the tensor before it" },
+        { "safetensors of complex numbers", new[] { "explain", "--weights", "{complex.safetensors}" }, 4, "has dtype 'C64', which Lumen does not read" },
+        { ".pt storage claiming more than its entry", new[] { "explain", "--weights", "{cut.pt}" }, 4, "but its zip entry holds" },
+        { "image claiming 16000x16000 pixels", new[] { "explain", "--image", "{bomb.png}" }, 3, "decompression bomb" },
+        { "image wider than 16384 pixels", new[] { "explain", "--image", "{wide.png}" }, 3, "above the limit of 16384 per side" },
+        { "npy shape larger than its data", new[] { "explain", "--input", "{short.npy}" }, 3, "needs 6272 data bytes but the file holds 3136" },
+        { "weights holding NaN", new[] { "explain", "--weights", "{nan.safetensors}" }, 4, "fmnist-cnn returned NaN or infinite outputs for image boot" },
+        { "weights holding NaN, report", new[] { "report", "--weights", "{nan.safetensors}", "--image", "{boot.png}", "--method", "saliency" }, 4, "fmnist-cnn returned NaN or infinite outputs for image boot" },
+        { "IDX dimensions larger than the data", new[] { "top-k", "--data", "{idx}", "--class", "1" }, 3, "need 3136000016 bytes but the file has" },
+    };
+
+    [Theory]
+    [MemberData(nameof(HostileFileCases))]
+    public void HostileFilesFailWithOneLineAndNoOutput(string name, string[] arguments, int exitCode, string message)
+    {
+        using var folder = new TempDirectory();
+        var values = new Dictionary<string, string>
+        {
+            ["{evil.pt}"] = Path.Combine(Fixtures.WeightsFolder, "malicious.pt"),
+            ["{long.safetensors}"] = Write(folder, "long.safetensors", SafetensorsClaiming(1L << 32)),
+            ["{overlap.safetensors}"] = Write(folder, "overlap.safetensors", Reliability.FuzzSeeds.Handmade(
+                "{\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]},\"b\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[4,12]}}", 12)),
+            ["{complex.safetensors}"] = Write(folder, "complex.safetensors", Reliability.FuzzSeeds.Handmade(
+                "{\"a\":{\"dtype\":\"C64\",\"shape\":[1],\"data_offsets\":[0,8]}}", 8)),
+            ["{cut.pt}"] = Write(folder, "cut.pt", CutPt()),
+            ["{bomb.png}"] = Write(folder, "bomb.png", PngClaiming(16000, 16000)),
+            ["{wide.png}"] = Write(folder, "wide.png", PngClaiming(20000, 1)),
+            ["{short.npy}"] = ShortNpy(folder),
+            ["{idx}"] = IdxFolder(folder),
+            ["{nan.safetensors}"] = EditedWeights(folder, "nan.safetensors", "fc.bias", float.NaN),
+            ["{boot.png}"] = ExplainCommandTests.WriteSampleImage(folder, 0, "boot.png"),
+        };
+        string output = folder.File("out");
+        var args = new List<string> { arguments[0], "--model", "fmnist-cnn", "--weights", Fixtures.FmnistWeights, "--out", output };
+        if (arguments[0] == "explain") args.AddRange(new[] { "--method", "gradcam", "--layer", "conv3" });
+        if (arguments[0] == "explain" && !arguments.Contains("--input")) args.AddRange(new[] { "--image", ExplainCommandTests.WriteSampleImage(folder, 0, "boot.png") });
+        args = Override(args, arguments.Skip(1).Select(a => values.GetValueOrDefault(a, a)).ToList());
+
+        var result = CliRunner.Run(args.ToArray());
+
+        Assert.True(exitCode == result.ExitCode, $"{name}: exit {result.ExitCode}, stderr: {result.Error}");
+        string line = Assert.Single(result.Error.TrimEnd('\n').Split('\n'));
+        Assert.StartsWith("lumen: ", line);
+        Assert.True(line.Contains(message, StringComparison.Ordinal), $"{name}: {line}");
+        Assert.False(Directory.Exists(output) && Directory.EnumerateFileSystemEntries(output).Any(), $"{name}: output files were written");
+    }
+
+    private static string Write(TempDirectory folder, string name, byte[] bytes)
+    {
+        string path = folder.File(name);
+        File.WriteAllBytes(path, bytes);
+        return path;
+    }
+
+    private static byte[] SafetensorsClaiming(long headerLength)
+    {
+        var bytes = Reliability.FuzzSeeds.Handmade("{}", 16);
+        BitConverter.TryWriteBytes(bytes.AsSpan(0, 8), headerLength);
+        return bytes;
+    }
+
+    private static byte[] CutPt()
+    {
+        var fixture = File.ReadAllBytes(Path.Combine(Fixtures.WeightsFolder, "tiny_state_dict.pt"));
+        var (pickle, others) = Reliability.FuzzSeeds.SplitPyTorch(fixture);
+        return Reliability.FuzzSeeds.JoinPyTorch(pickle, others.Select(o => o.Name == "archive/data/0" ? (o.Name, o.Bytes[..8]) : o).ToList());
+    }
+
+    private static byte[] PngClaiming(int width, int height)
+    {
+        using var bitmap = new SkiaSharp.SKBitmap(1, 1);
+        using var image = SkiaSharp.SKImage.FromBitmap(bitmap);
+        using var data = image.Encode(SkiaSharp.SKEncodedImageFormat.Png, 100);
+        var png = data.ToArray();
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(png.AsSpan(16), width);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(png.AsSpan(20), height);
+        Reliability.SafeLoaderTests.FixIhdrCrc(png);
+        return png;
+    }
+
+    private static string ShortNpy(TempDirectory folder)
+    {
+        string path = folder.File("short.npy");
+        using (var tensor = TorchSharp.torch.zeros(2, 1, 28, 28)) Lumen.Imaging.NpyFile.Write(path, tensor);
+        var bytes = File.ReadAllBytes(path);
+        File.WriteAllBytes(path, bytes[..^3136]);
+        return path;
+    }
+
+    /// <summary>The reference weights with element 3 of <paramref name="key"/> set to <paramref name="value"/>.</summary>
+    private static string EditedWeights(TempDirectory folder, string name, string key, float value)
+    {
+        string path = folder.File(name);
+        using var model = Lumen.Models.ModelCatalog.Load("fmnist-cnn", Fixtures.FmnistWeights);
+        using (TorchSharp.torch.no_grad())
+        {
+            model.Module.state_dict()[key].view(-1)[3] = TorchSharp.torch.tensor(value);
+        }
+
+        Lumen.Models.WeightLoader.Save(model.Module, path);
+        return path;
+    }
+
+    private static string IdxFolder(TempDirectory folder)
+    {
+        string path = folder.File("idx");
+        Directory.CreateDirectory(path);
+        // 4,000,000 images of 28x28 claimed, 3 stored.
+        byte[] header = [0, 0, 0x08, 3, 0x00, 0x3D, 0x09, 0x00, 0, 0, 0, 28, 0, 0, 0, 28];
+        File.WriteAllBytes(Path.Combine(path, "t10k-images-idx3-ubyte"), [.. header, .. new byte[3 * 784]]);
+        File.WriteAllBytes(Path.Combine(path, "t10k-labels-idx1-ubyte"), [0, 0, 0x08, 1, 0, 0, 0, 3, 1, 2, 3]);
+        return path;
+    }
+
     [Fact]
     public void VerbosePrintsTheStackTrace()
     {
