@@ -18,6 +18,7 @@ public static class LumenCli
         var console = new CliConsole(output, error);
         root.Add(DemoCommand.Create(console));
         root.Add(ExplainCommand.Create(console));
+        root.Add(EvaluateCommand.Create(console));
         root.Add(EmbedCommand.Create(console));
         root.Add(LayersCommand.Create(console));
         root.Add(MethodsCommand.Create(console));

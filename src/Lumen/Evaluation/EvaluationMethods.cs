@@ -24,8 +24,10 @@ public static class EvaluationMethods
     public static MethodDescriptor Find(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
-        var reference = References.FirstOrDefault(method => method.Name == name.ToLowerInvariant());
-        return reference ?? MethodCatalog.Find(name);
+        var found = References.Concat(MethodCatalog.All).FirstOrDefault(method => method.Name == name.ToLowerInvariant());
+        if (found is not null) return found;
+        var closest = NameSuggestions.Closest(name, References.Concat(MethodCatalog.All).Select(method => method.Name), 1);
+        throw LumenException.Usage($"unknown method '{name}' (did you mean '{closest[0]}'?); run 'lumen methods' for the list, or use 'random' or 'sobel'");
     }
 
     /// <summary>Builds the method called <paramref name="name"/> for <paramref name="model"/>.</summary>

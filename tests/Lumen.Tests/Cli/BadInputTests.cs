@@ -173,6 +173,48 @@ public class BadInputTests
         Assert.False(Directory.Exists(output) && Directory.EnumerateFileSystemEntries(output).Any(), $"{name}: output files were written");
     }
 
+    public static TheoryData<string, string[], int, string> EvaluateCases() => new()
+    {
+        { "unknown metric", new[] { "--metric", "deletionn" }, 2, "unknown metric 'deletionn'; expected one of deletion, insertion, pixel-flipping" },
+        { "unknown method", new[] { "--method", "randomm" }, 2, "unknown method 'randomm' (did you mean 'random'?)" },
+        { "zero step", new[] { "--step", "0" }, 2, "--step 0: expected a positive whole number" },
+        { "zero region", new[] { "--metric", "pixel-flipping", "--region", "0" }, 2, "--region 0: expected a positive whole number of pixels" },
+        { "unknown replacement", new[] { "--replacement", "purple" }, 2, "--replacement purple: expected blur, blur:SIGMA, 0, a number, mean or a .npy file" },
+        { "unknown score", new[] { "--score", "prob" }, 2, "--score prob: expected one of logit, probability, log-probability" },
+        { "zero batch size", new[] { "--batch-size", "0" }, 2, "--batch-size 0: expected a positive number" },
+        { "class out of range", new[] { "--target", "10" }, 2, "target class 10 is out of range" },
+        { "method setting of another method", new[] { "--method", "random", "--param", "window=4" }, 2, "method 'random' has no setting 'window'" },
+        { "no input", new[] { "{noinput}" }, 2, "give the images with --image" },
+        { "missing image", new[] { "--image", "{missing}" }, 3, "not found" },
+        { "wrong array shape", new[] { "--input", "{array}" }, 2, "input shape [2, 3, 28, 28] does not fit fmnist-cnn" },
+    };
+
+    [Theory]
+    [MemberData(nameof(EvaluateCases))]
+    public void EvaluateFailsWithOneLineAndNoOutput(string name, string[] arguments, int exitCode, string message)
+    {
+        using var folder = new TempDirectory();
+        var values = new Dictionary<string, string>
+        {
+            ["{missing}"] = folder.File("missing.png"),
+            ["{image}"] = ExplainCommandTests.WriteSampleImage(folder, 0, "boot.png"),
+            ["{array}"] = WrongArray(folder),
+        };
+        var args = new List<string> { "evaluate", "--model", "fmnist-cnn", "--weights", Fixtures.FmnistWeights, "--method", "random", "--metric", "deletion" };
+        if (!arguments.Contains("--image") && !arguments.Contains("--input") && !arguments.Contains("{noinput}")) args.AddRange(new[] { "--image", values["{image}"] });
+        args = Override(args, arguments.Where(a => a != "{noinput}").Select(a => values.GetValueOrDefault(a, a)).ToList());
+        string output = folder.File("out");
+        args.AddRange(new[] { "--out", output });
+
+        var result = CliRunner.Run(args.ToArray());
+
+        Assert.True(exitCode == result.ExitCode, $"{name}: exit {result.ExitCode}, stderr: {result.Error}");
+        string line = Assert.Single(result.Error.TrimEnd('\n').Split('\n'));
+        Assert.StartsWith("lumen: ", line);
+        Assert.Contains(message, line);
+        Assert.False(Directory.Exists(output) && Directory.EnumerateFileSystemEntries(output).Any(), $"{name}: output files were written");
+    }
+
     [Fact]
     public void VerbosePrintsTheStackTrace()
     {
