@@ -12,13 +12,13 @@ public static class EvaluateCommand
     /// <summary>Builds the command.</summary>
     public static Command Create(CliConsole console)
     {
-        var command = new Command("evaluate", "Evaluate explanations with faithfulness metrics; writes OUT/evaluation.csv (method,image,metric,value).");
+        var command = new Command("evaluate", "Evaluate explanations (faithfulness, model randomization); writes OUT/evaluation.csv (method,image,metric,value).");
         var modelOptions = new ModelOptions();
         modelOptions.AddTo(command);
         var images = new Option<string[]>("--image", "-i") { Description = "image files (PNG, JPEG, BMP, WebP), preprocessed for the model", AllowMultipleArgumentsPerToken = true };
         var array = new Option<string?>("--input") { Description = "a preprocessed float32 .npy array [N, C, H, W], used as it is (instead of --image)" };
         var methods = new Option<string[]>("--method") { Description = "methods, comma-separated or repeated (see 'lumen methods'); also 'random' (the baseline) and 'sobel' (an edge map)", Required = true, AllowMultipleArgumentsPerToken = true };
-        var metrics = new Option<string[]>("--metric") { Description = "metrics, comma-separated or repeated: deletion, insertion, pixel-flipping", Required = true, AllowMultipleArgumentsPerToken = true };
+        var metrics = new Option<string[]>("--metric") { Description = "metrics, comma-separated or repeated: deletion, insertion, pixel-flipping, randomization (model-parameter randomization, catalog models only)", Required = true, AllowMultipleArgumentsPerToken = true };
         var target = new Option<string>("--target", "-t") { Description = "'predicted', one class for all images, or one class per image separated by commas", DefaultValueFactory = _ => "predicted" };
         var layer = new Option<string?>("--layer", "-l") { Description = "the layer for layer methods such as gradcam (see 'lumen layers')" };
         var parameters = new Option<string[]>("--param", "-p") { Description = "a method setting name=value, repeatable (see 'lumen methods --verbose')" };

@@ -9,6 +9,7 @@ public static class MetricCatalog
         FaithfulnessMetric.Deletion,
         FaithfulnessMetric.Insertion,
         FaithfulnessMetric.PixelFlipping,
+        RandomizationMetric.Instance,
     };
 
     /// <summary>The metric called <paramref name="name"/>; an unknown name is a usage error listing the known ones.</summary>

@@ -175,7 +175,7 @@ public class BadInputTests
 
     public static TheoryData<string, string[], int, string> EvaluateCases() => new()
     {
-        { "unknown metric", new[] { "--metric", "deletionn" }, 2, "unknown metric 'deletionn'; expected one of deletion, insertion, pixel-flipping" },
+        { "unknown metric", new[] { "--metric", "deletionn" }, 2, "unknown metric 'deletionn'; expected one of deletion, insertion, pixel-flipping, randomization" },
         { "unknown method", new[] { "--method", "randomm" }, 2, "unknown method 'randomm' (did you mean 'random'?)" },
         { "zero step", new[] { "--step", "0" }, 2, "--step 0: expected a positive whole number" },
         { "zero region", new[] { "--metric", "pixel-flipping", "--region", "0" }, 2, "--region 0: expected a positive whole number of pixels" },
