@@ -12,13 +12,13 @@ public static class EvaluateCommand
     /// <summary>Builds the command.</summary>
     public static Command Create(CliConsole console)
     {
-        var command = new Command("evaluate", "Evaluate explanations (faithfulness, model randomization); writes OUT/evaluation.csv (method,image,metric,value).");
+        var command = new Command("evaluate", "Evaluate explanations (faithfulness, model randomization, robustness); writes OUT/evaluation.csv (method,image,metric,value).");
         var modelOptions = new ModelOptions();
         modelOptions.AddTo(command);
         var images = new Option<string[]>("--image", "-i") { Description = "image files (PNG, JPEG, BMP, WebP), preprocessed for the model", AllowMultipleArgumentsPerToken = true };
         var array = new Option<string?>("--input") { Description = "a preprocessed float32 .npy array [N, C, H, W], used as it is (instead of --image)" };
         var methods = new Option<string[]>("--method") { Description = "methods, comma-separated or repeated (see 'lumen methods'); also 'random' (the baseline) and 'sobel' (an edge map)", Required = true, AllowMultipleArgumentsPerToken = true };
-        var metrics = new Option<string[]>("--metric") { Description = "metrics, comma-separated or repeated: deletion, insertion, pixel-flipping, randomization (model-parameter randomization, catalog models only)", Required = true, AllowMultipleArgumentsPerToken = true };
+        var metrics = new Option<string[]>("--metric") { Description = "metrics, comma-separated or repeated: deletion, insertion, pixel-flipping, randomization (catalog models only), max-sensitivity", Required = true, AllowMultipleArgumentsPerToken = true };
         var target = new Option<string>("--target", "-t") { Description = "'predicted', one class for all images, or one class per image separated by commas", DefaultValueFactory = _ => "predicted" };
         var layer = new Option<string?>("--layer", "-l") { Description = "the layer for layer methods such as gradcam (see 'lumen layers')" };
         var parameters = new Option<string[]>("--param", "-p") { Description = "a method setting name=value, repeatable (see 'lumen methods --verbose')" };
@@ -28,7 +28,10 @@ public static class EvaluateCommand
         var region = new Option<int?>("--region") { Description = "side of the square regions of pixel flipping in pixels (default: image height / 14)" };
         var score = new Option<string>("--score") { Description = "the scored output: probability (default), logit or log-probability", DefaultValueFactory = _ => "probability" };
         var batchSize = new Option<int>("--batch-size") { Description = "perturbed inputs per forward pass", DefaultValueFactory = _ => EvaluationOptions.DefaultBatchSize };
-        foreach (Option option in new Option[] { images, array, methods, metrics, target, layer, parameters, output, step, replacement, region, score, batchSize }) command.Add(option);
+        var seed = new Option<int>("--seed") { Description = "seed of the randomized parameters (randomization) and of the noise (max-sensitivity)", DefaultValueFactory = _ => 0 };
+        var radius = new Option<double>("--radius") { Description = "half-width of the uniform input noise of max-sensitivity, in model-input units", DefaultValueFactory = _ => 0.02 };
+        var samples = new Option<int>("--samples") { Description = "noisy copies per image of max-sensitivity", DefaultValueFactory = _ => 10 };
+        foreach (Option option in new Option[] { images, array, methods, metrics, target, layer, parameters, output, step, replacement, region, score, batchSize, seed, radius, samples }) command.Add(option);
 
         command.SetAction(parsed =>
         {
@@ -45,7 +48,10 @@ public static class EvaluateCommand
                 parsed.GetValue(replacement),
                 parsed.GetValue(region),
                 parsed.GetRequiredValue(score),
-                parsed.GetValue(batchSize));
+                parsed.GetValue(batchSize),
+                parsed.GetValue(seed),
+                parsed.GetValue(radius),
+                parsed.GetValue(samples));
             using var model = modelOptions.Load(parsed);
             var rows = EvaluateRunner.Run(model, request, console);
             EvaluateRunner.WriteSummary(rows, Path.Combine(request.OutputFolder, EvaluateRunner.FileName), console.Out);

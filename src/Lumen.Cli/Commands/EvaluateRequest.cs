@@ -14,6 +14,9 @@ namespace Lumen.Cli.Commands;
 /// <param name="Region">--region, or null for the default.</param>
 /// <param name="Score">--score: logit, probability or log-probability.</param>
 /// <param name="BatchSize">--batch-size: inputs per forward pass.</param>
+/// <param name="Seed">--seed of the randomized parameters and of the sensitivity noise.</param>
+/// <param name="Radius">--radius of the sensitivity noise.</param>
+/// <param name="Samples">--samples: noisy copies per image for sensitivity.</param>
 public sealed record EvaluateRequest(
     IReadOnlyList<string> Images,
     string? Array,
@@ -27,4 +30,7 @@ public sealed record EvaluateRequest(
     string? Replacement,
     int? Region,
     string Score,
-    int BatchSize);
+    int BatchSize,
+    int Seed,
+    double Radius,
+    int Samples);

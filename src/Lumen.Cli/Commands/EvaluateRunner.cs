@@ -29,9 +29,14 @@ public static class EvaluateRunner
         if (request.Step is < 1) throw LumenException.Usage($"--step {request.Step}: expected a positive whole number");
         if (request.Region is < 1) throw LumenException.Usage($"--region {request.Region}: expected a positive whole number of pixels");
         if (request.BatchSize < 1) throw LumenException.Usage($"--batch-size {request.BatchSize}: expected a positive number of inputs per forward pass");
+        if (request.Samples < 1) throw LumenException.Usage($"--samples {request.Samples}: expected at least one noisy copy per image");
+        if (!(request.Radius > 0) || double.IsInfinity(request.Radius)) throw LumenException.Usage($"--radius {request.Radius}: expected a positive noise radius");
         var metrics = request.Metrics.Distinct().Select(MetricCatalog.Find).ToList();
         var settings = new EvaluationSettings
         {
+            Seed = request.Seed,
+            SensitivityRadius = request.Radius,
+            SensitivitySamples = request.Samples,
             Faithfulness = new FaithfulnessOptions
             {
                 Step = request.Step,

@@ -10,6 +10,7 @@ public static class MetricCatalog
         FaithfulnessMetric.Insertion,
         FaithfulnessMetric.PixelFlipping,
         RandomizationMetric.Instance,
+        SensitivityMetric.Instance,
     };
 
     /// <summary>The metric called <paramref name="name"/>; an unknown name is a usage error listing the known ones.</summary>

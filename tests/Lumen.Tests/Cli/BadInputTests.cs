@@ -175,7 +175,9 @@ public class BadInputTests
 
     public static TheoryData<string, string[], int, string> EvaluateCases() => new()
     {
-        { "unknown metric", new[] { "--metric", "deletionn" }, 2, "unknown metric 'deletionn'; expected one of deletion, insertion, pixel-flipping, randomization" },
+        { "unknown metric", new[] { "--metric", "deletionn" }, 2, "unknown metric 'deletionn'; expected one of deletion, insertion, pixel-flipping, randomization, max-sensitivity" },
+        { "no noisy copies", new[] { "--metric", "max-sensitivity", "--samples", "0" }, 2, "--samples 0: expected at least one noisy copy per image" },
+        { "zero noise radius", new[] { "--metric", "max-sensitivity", "--radius", "0" }, 2, "--radius 0: expected a positive noise radius" },
         { "unknown method", new[] { "--method", "randomm" }, 2, "unknown method 'randomm' (did you mean 'random'?)" },
         { "zero step", new[] { "--step", "0" }, 2, "--step 0: expected a positive whole number" },
         { "zero region", new[] { "--metric", "pixel-flipping", "--region", "0" }, 2, "--region 0: expected a positive whole number of pixels" },

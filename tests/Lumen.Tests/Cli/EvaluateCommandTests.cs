@@ -27,4 +27,22 @@ public class EvaluateCommandTests
         Assert.Contains("evaluation.csv", result.Output);
         Assert.DoesNotContain(Directory.GetFiles(output), file => file.EndsWith(".tmp", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void RandomizationAndSensitivityRowsNameLayerAndSimilarity()
+    {
+        using var folder = new TempDirectory();
+        string output = folder.File("out");
+        var result = CliRunner.Run("evaluate", "--model", "fmnist-cnn", "--weights", Fixtures.FmnistWeights, "--input", Fixtures.FmnistInputs,
+            "--method", "sobel", "--metric", "randomization,max-sensitivity", "--samples", "2", "--out", output);
+
+        Assert.True(result.ExitCode == 0, result.Error);
+        var rows = File.ReadAllLines(Path.Combine(output, "evaluation.csv")).Skip(1).Select(line => line.Split(',')).ToList();
+        Assert.Equal(4 * (2 * 4 * 4 + 4), rows.Count);
+        Assert.All(rows.Where(r => r[2].EndsWith(":spearman", StringComparison.Ordinal)), r => Assert.Equal(1.0, double.Parse(r[3], CultureInfo.InvariantCulture), 9));
+        Assert.Contains(rows, r => r[2] == "randomization:cascading:conv1:ssim-abs");
+        Assert.Contains(rows, r => r[2] == "randomization:independent:fc:spearman");
+        Assert.Equal(new[] { "avg-sensitivity", "max-score-change", "max-sensitivity", "prediction-stability" },
+            rows.Select(r => r[2]).Where(m => !m.StartsWith("randomization", StringComparison.Ordinal)).Distinct().Order());
+    }
 }
