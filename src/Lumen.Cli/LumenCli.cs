@@ -25,6 +25,7 @@ public static class LumenCli
         root.Add(ModelsCommand.Create(console));
         root.Add(TrainCommand.Create(console));
         root.Add(ReportCommand.Create(console));
+        root.Add(SprayCommand.Create(console));
         root.Add(TopKCommand.Create(console));
         root.Add(VisualizeCommand.Create(console));
 

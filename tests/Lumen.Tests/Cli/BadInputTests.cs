@@ -217,6 +217,38 @@ public class BadInputTests
         Assert.False(Directory.Exists(output) && Directory.EnumerateFileSystemEntries(output).Any(), $"{name}: output files were written");
     }
 
+    public static TheoryData<string, string[], int, string> SprayCases() => new()
+    {
+        { "class out of range", new[] { "--class", "10" }, 2, "--class 10 is out of range: the model has 10 classes (0 to 9)" },
+        { "too many neighbours", new[] { "--neighbours", "5" }, 2, "--neighbours 5: expected fewer than the 5 images of class 6" },
+        { "too few images", new[] { "--limit", "2" }, 2, "--limit 2: SpRAy needs at least 3 images" },
+        { "unknown method", new[] { "--method", "lrpp" }, 2, "unknown method 'lrpp' (did you mean 'lrp'?)" },
+        { "zero pooled size", new[] { "--size", "0" }, 2, "--size 0: expected a positive number of cells per side" },
+        { "missing data", new[] { "--data", "{missing}" }, 3, "was not found" },
+    };
+
+    [Theory]
+    [MemberData(nameof(SprayCases))]
+    public void SprayFailsWithOneLineAndNoOutput(string name, string[] arguments, int exitCode, string message)
+    {
+        using var folder = new TempDirectory();
+        string data = folder.File("data.npy");
+        using (var pixels = TorchSharp.torch.rand(5, 1, 28, 28)) Lumen.Imaging.NpyFile.Write(data, pixels);
+        var values = new Dictionary<string, string> { ["{missing}"] = folder.File("missing.npy") };
+        var args = new List<string> { "spray", "--model", "fmnist-cnn", "--weights", Fixtures.FmnistWeights, "--data", data, "--class", "6", "--neighbours", "2" };
+        args = Override(args, arguments.Select(a => values.GetValueOrDefault(a, a)).ToList());
+        string output = folder.File("out");
+        args.AddRange(new[] { "--out", output });
+
+        var result = CliRunner.Run(args.ToArray());
+
+        Assert.True(exitCode == result.ExitCode, $"{name}: exit {result.ExitCode}, stderr: {result.Error}");
+        string line = result.Error.TrimEnd('\n').Split('\n').Last();
+        Assert.StartsWith("lumen: ", line);
+        Assert.Contains(message, line);
+        Assert.False(Directory.Exists(output) && Directory.EnumerateFileSystemEntries(output).Any(), $"{name}: output files were written");
+    }
+
     [Fact]
     public void VerbosePrintsTheStackTrace()
     {
