@@ -30,6 +30,7 @@ public static class LumenCli
         root.Add(BenchCommand.Create(console, threads));
         root.Add(DemoCommand.Create(console));
         root.Add(ExplainCommand.Create(console));
+        root.Add(EvaluateCommand.Create(console));
         root.Add(EmbedCommand.Create(console, threads));
         root.Add(LayersCommand.Create(console));
         root.Add(MethodsCommand.Create(console));
@@ -37,6 +38,7 @@ public static class LumenCli
         root.Add(ModelsCommand.Create(console));
         root.Add(TrainCommand.Create(console));
         root.Add(ReportCommand.Create(console));
+        root.Add(SprayCommand.Create(console));
         root.Add(TopKCommand.Create(console));
         root.Add(VisualizeCommand.Create(console));
 

@@ -332,6 +332,82 @@ public class BadInputTests
         return path;
     }
 
+    public static TheoryData<string, string[], int, string> EvaluateCases() => new()
+    {
+        { "unknown metric", new[] { "--metric", "deletionn" }, 2, "unknown metric 'deletionn'; expected one of deletion, insertion, pixel-flipping, randomization, max-sensitivity" },
+        { "no noisy copies", new[] { "--metric", "max-sensitivity", "--samples", "0" }, 2, "--samples 0: expected at least one noisy copy per image" },
+        { "zero noise radius", new[] { "--metric", "max-sensitivity", "--radius", "0" }, 2, "--radius 0: expected a positive noise radius" },
+        { "unknown method", new[] { "--method", "randomm" }, 2, "unknown method 'randomm' (did you mean 'random'?)" },
+        { "zero step", new[] { "--step", "0" }, 2, "--step 0: expected a positive whole number" },
+        { "zero region", new[] { "--metric", "pixel-flipping", "--region", "0" }, 2, "--region 0: expected a positive whole number of pixels" },
+        { "unknown replacement", new[] { "--replacement", "purple" }, 2, "--replacement purple: expected blur, blur:SIGMA, 0, a number, mean or a .npy file" },
+        { "unknown score", new[] { "--score", "prob" }, 2, "--score prob: expected one of logit, probability, log-probability" },
+        { "zero batch size", new[] { "--batch-size", "0" }, 2, "--batch-size 0: expected a positive number" },
+        { "class out of range", new[] { "--target", "10" }, 2, "target class 10 is out of range" },
+        { "method setting of another method", new[] { "--method", "random", "--param", "window=4" }, 2, "method 'random' has no setting 'window'" },
+        { "no input", new[] { "{noinput}" }, 2, "give the images with --image" },
+        { "missing image", new[] { "--image", "{missing}" }, 3, "not found" },
+        { "wrong array shape", new[] { "--input", "{array}" }, 2, "input shape [2, 3, 28, 28] does not fit fmnist-cnn" },
+    };
+
+    [Theory]
+    [MemberData(nameof(EvaluateCases))]
+    public void EvaluateFailsWithOneLineAndNoOutput(string name, string[] arguments, int exitCode, string message)
+    {
+        using var folder = new TempDirectory();
+        var values = new Dictionary<string, string>
+        {
+            ["{missing}"] = folder.File("missing.png"),
+            ["{image}"] = ExplainCommandTests.WriteSampleImage(folder, 0, "boot.png"),
+            ["{array}"] = WrongArray(folder),
+        };
+        var args = new List<string> { "evaluate", "--model", "fmnist-cnn", "--weights", Fixtures.FmnistWeights, "--method", "random", "--metric", "deletion" };
+        if (!arguments.Contains("--image") && !arguments.Contains("--input") && !arguments.Contains("{noinput}")) args.AddRange(new[] { "--image", values["{image}"] });
+        args = Override(args, arguments.Where(a => a != "{noinput}").Select(a => values.GetValueOrDefault(a, a)).ToList());
+        string output = folder.File("out");
+        args.AddRange(new[] { "--out", output });
+
+        var result = CliRunner.Run(args.ToArray());
+
+        Assert.True(exitCode == result.ExitCode, $"{name}: exit {result.ExitCode}, stderr: {result.Error}");
+        string line = Assert.Single(result.Error.TrimEnd('\n').Split('\n'));
+        Assert.StartsWith("lumen: ", line);
+        Assert.Contains(message, line);
+        Assert.False(Directory.Exists(output) && Directory.EnumerateFileSystemEntries(output).Any(), $"{name}: output files were written");
+    }
+
+    public static TheoryData<string, string[], int, string> SprayCases() => new()
+    {
+        { "class out of range", new[] { "--class", "10" }, 2, "--class 10 is out of range: the model has 10 classes (0 to 9)" },
+        { "too many neighbours", new[] { "--neighbours", "5" }, 2, "--neighbours 5: expected fewer than the 5 images of class 6" },
+        { "too few images", new[] { "--limit", "2" }, 2, "--limit 2: SpRAy needs at least 3 images" },
+        { "unknown method", new[] { "--method", "lrpp" }, 2, "unknown method 'lrpp' (did you mean 'lrp'?)" },
+        { "zero pooled size", new[] { "--size", "0" }, 2, "--size 0: expected a positive number of cells per side" },
+        { "missing data", new[] { "--data", "{missing}" }, 3, "was not found" },
+    };
+
+    [Theory]
+    [MemberData(nameof(SprayCases))]
+    public void SprayFailsWithOneLineAndNoOutput(string name, string[] arguments, int exitCode, string message)
+    {
+        using var folder = new TempDirectory();
+        string data = folder.File("data.npy");
+        using (var pixels = TorchSharp.torch.rand(5, 1, 28, 28)) Lumen.Imaging.NpyFile.Write(data, pixels);
+        var values = new Dictionary<string, string> { ["{missing}"] = folder.File("missing.npy") };
+        var args = new List<string> { "spray", "--model", "fmnist-cnn", "--weights", Fixtures.FmnistWeights, "--data", data, "--class", "6", "--neighbours", "2" };
+        args = Override(args, arguments.Select(a => values.GetValueOrDefault(a, a)).ToList());
+        string output = folder.File("out");
+        args.AddRange(new[] { "--out", output });
+
+        var result = CliRunner.Run(args.ToArray());
+
+        Assert.True(exitCode == result.ExitCode, $"{name}: exit {result.ExitCode}, stderr: {result.Error}");
+        string line = result.Error.TrimEnd('\n').Split('\n').Last();
+        Assert.StartsWith("lumen: ", line);
+        Assert.Contains(message, line);
+        Assert.False(Directory.Exists(output) && Directory.EnumerateFileSystemEntries(output).Any(), $"{name}: output files were written");
+    }
+
     [Fact]
     public void VerbosePrintsTheStackTrace()
     {

@@ -1,0 +1,36 @@
+namespace Lumen.Cli.Commands;
+
+/// <summary>What <c>lumen evaluate</c> was asked to do.</summary>
+/// <param name="Images">Image files, or empty when <paramref name="Array"/> is given.</param>
+/// <param name="Array">A preprocessed .npy batch, or null.</param>
+/// <param name="Methods">Method names (catalog methods, <c>random</c>, <c>sobel</c>).</param>
+/// <param name="Metrics">Metric names.</param>
+/// <param name="Target">The --target text.</param>
+/// <param name="Layer">The --layer, or null.</param>
+/// <param name="Parameters">The --param method settings.</param>
+/// <param name="OutputFolder">Where evaluation.csv goes.</param>
+/// <param name="Step">--step, or null for each metric's default.</param>
+/// <param name="Replacement">--replacement text, or null for the default (blur).</param>
+/// <param name="Region">--region, or null for the default.</param>
+/// <param name="Score">--score: logit, probability or log-probability.</param>
+/// <param name="BatchSize">--batch-size: inputs per forward pass.</param>
+/// <param name="Seed">--seed of the randomized parameters and of the sensitivity noise.</param>
+/// <param name="Radius">--radius of the sensitivity noise.</param>
+/// <param name="Samples">--samples: noisy copies per image for sensitivity.</param>
+public sealed record EvaluateRequest(
+    IReadOnlyList<string> Images,
+    string? Array,
+    IReadOnlyList<string> Methods,
+    IReadOnlyList<string> Metrics,
+    string Target,
+    string? Layer,
+    IReadOnlyDictionary<string, string> Parameters,
+    string OutputFolder,
+    int? Step,
+    string? Replacement,
+    int? Region,
+    string Score,
+    int BatchSize,
+    int Seed,
+    double Radius,
+    int Samples);

@@ -1,0 +1,11 @@
+namespace Lumen.Evaluation;
+
+/// <summary>A measure of how far an explanation can be trusted, computed for every image of a batch.</summary>
+public interface IExplanationMetric
+{
+    /// <summary>The metric's command-line name, e.g. <c>deletion</c>.</summary>
+    string Name { get; }
+
+    /// <summary>The values of the metric (some metrics give several, e.g. MoRF and LeRF) for every image.</summary>
+    IReadOnlyList<MetricValues> Evaluate(MetricContext context);
+}
