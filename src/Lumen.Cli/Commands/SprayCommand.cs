@@ -27,7 +27,7 @@ public static class SprayCommand
         var method = new Option<string>("--method") { Description = "the attribution method (see 'lumen methods')", DefaultValueFactory = _ => "lrp" };
         var layer = new Option<string?>("--layer", "-l") { Description = "the layer for layer methods such as gradcam" };
         var parameters = new Option<string[]>("--param", "-p") { Description = "a method setting name=value, repeatable" };
-        var size = new Option<int>("--size") { Description = "side of the average-pooled maps that are clustered", DefaultValueFactory = _ => new SprayOptions().Size };
+        var size = new Option<int>("--grid") { Description = "side of the average-pooled maps that are clustered", DefaultValueFactory = _ => new SprayOptions().Size };
         var neighbours = new Option<int>("--neighbours") { Description = "k of the k-nearest-neighbour graph", DefaultValueFactory = _ => new SprayOptions().Neighbours };
         var clusters = new Option<int?>("--clusters") { Description = "the number of clusters (default: chosen by the largest eigengap)" };
         var maxClusters = new Option<int>("--max-clusters") { Description = "the most clusters the eigengap may choose", DefaultValueFactory = _ => new SprayOptions().MaxClusters };
@@ -50,7 +50,7 @@ public static class SprayCommand
                 Seed = parsed.GetValue(seed),
                 BatchSize = dataOptions.GetBatchSize(parsed),
             };
-            if (options.Size < 1) throw LumenException.Usage($"--size {options.Size}: expected a positive number of cells per side");
+            if (options.Size < 1) throw LumenException.Usage($"--grid {options.Size}: expected a positive number of cells per side");
             using var model = modelOptions.Load(parsed);
             if (classIndex < 0 || classIndex >= model.ClassCount)
                 throw LumenException.Usage($"--class {classIndex} is out of range: the model has {model.ClassCount} classes (0 to {model.ClassCount - 1})");

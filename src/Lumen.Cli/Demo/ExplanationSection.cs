@@ -23,11 +23,12 @@ internal static class ExplanationSection
         try
         {
             var display = input.expand(-1, 3, -1, -1);
-            report.AddSection("How each method explains the clean model")
+            var section = report.AddSection("How each method explains the clean model")
                 .Paragraph($"The first test image of every class, explained for the class the model predicts. Layer methods use layer '{DemoMethods.Layer}' (14x14). " +
                            "Signed maps: red supports the class, blue speaks against it; magnitude maps: jet, from blue (low) to red (high). Hover a map for its settings.")
                 .Add(ExplanationGrid.Create(model, display, names, logits, attributions, 100))
                 .Add(ExplanationGrid.MethodTable(attributions));
+            FaithfulnessTable.Add(section, model, input, attributions);
         }
         finally
         {

@@ -28,7 +28,7 @@ public static class Spray
         ArgumentNullException.ThrowIfNull(method);
         ArgumentNullException.ThrowIfNull(options);
         model.ValidateInput(images);
-        if (options.Size < 1) throw LumenException.Usage($"--size {options.Size}: expected a positive number of cells per side");
+        if (options.Size < 1) throw LumenException.Usage($"--grid {options.Size}: expected a positive number of cells per side");
         if (options.BatchSize < 1) throw LumenException.Usage($"--batch-size {options.BatchSize}: expected a positive number of images");
         long count = images.shape[0], height = images.shape[2], width = images.shape[3];
         using var scope = NewDisposeScope();

@@ -382,7 +382,7 @@ public class BadInputTests
         { "too many neighbours", new[] { "--neighbours", "5" }, 2, "--neighbours 5: expected fewer than the 5 images of class 6" },
         { "too few images", new[] { "--limit", "2" }, 2, "--limit 2: SpRAy needs at least 3 images" },
         { "unknown method", new[] { "--method", "lrpp" }, 2, "unknown method 'lrpp' (did you mean 'lrp'?)" },
-        { "zero pooled size", new[] { "--size", "0" }, 2, "--size 0: expected a positive number of cells per side" },
+        { "zero pooled size", new[] { "--grid", "0" }, 2, "--grid 0: expected a positive number of cells per side" },
         { "missing data", new[] { "--data", "{missing}" }, 3, "was not found" },
     };
 
