@@ -44,6 +44,26 @@ public readonly record struct DatasetShard(int Index, int Count)
         return new DatasetSlice(data, StartIn(data.Count), CountIn(data.Count));
     }
 
+    /// <summary>
+    /// Checks that <paramref name="shards"/> are every shard of one N-way split, each once, as a merge needs.
+    /// </summary>
+    /// <exception cref="LumenException">Different shard counts, or shards missing or given twice (kind InputData).</exception>
+    public static void CheckComplete(IReadOnlyList<DatasetShard> shards)
+    {
+        ArgumentNullException.ThrowIfNull(shards);
+        if (shards.Count == 0) throw LumenException.Usage("no shard files given");
+        int count = shards[0].Count;
+        if (shards.Any(s => s.Count != count))
+            throw LumenException.InputData($"cannot merge: the files split the data into different numbers of shards ({string.Join(", ", shards.Select(s => s.Count).Distinct())})");
+        var missing = Enumerable.Range(0, count).Except(shards.Select(s => s.Index)).ToList();
+        var repeated = shards.GroupBy(s => s.Index).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
+        if (missing.Count > 0 || repeated.Count > 0)
+        {
+            string problem = missing.Count > 0 ? $"shard(s) {string.Join(", ", missing.Select(i => $"{i}/{count}"))} missing" : $"shard(s) {string.Join(", ", repeated.Select(i => $"{i}/{count}"))} given twice";
+            throw LumenException.InputData($"cannot merge: {problem}; give every shard file of the run once");
+        }
+    }
+
     /// <summary>"I/N".</summary>
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Index}/{Count}");
 }

@@ -106,14 +106,8 @@ public static class FeatureShardFile
             if (differs is not null) throw LumenException.InputData($"shard {shard.Shard} and shard {first.Shard} come from different runs: their {differs} differ");
         }
 
+        DatasetShard.CheckComplete([.. shards.Select(s => s.Shard)]);
         var ordered = shards.OrderBy(s => s.Shard.Index).ToList();
-        var missing = Enumerable.Range(0, first.Shard.Count).Except(ordered.Select(s => s.Shard.Index)).ToList();
-        if (missing.Count > 0 || ordered.Count != first.Shard.Count)
-        {
-            string problem = missing.Count > 0 ? $"shard(s) {string.Join(", ", missing.Select(i => $"{i}/{first.Shard.Count}"))} missing" : "a shard given twice";
-            throw LumenException.InputData($"cannot merge: {problem}; give every shard file of the run once");
-        }
-
         foreach (var shard in ordered)
         {
             if (shard.Features.Rows != shard.Shard.CountIn(first.Images))

@@ -1,3 +1,5 @@
+using Lumen.Data;
+
 namespace Lumen.Understanding;
 
 /// <summary>
@@ -24,14 +26,7 @@ public static class TopKMerge
             if (differs is not null) throw LumenException.InputData($"shard {shard.Shard} and shard {first.Shard} come from different runs: their {differs} differ");
         }
 
-        var present = shards.Select(s => s.Shard.Index).ToList();
-        var missing = Enumerable.Range(0, first.Shard.Count).Except(present).ToList();
-        var repeated = present.GroupBy(i => i).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
-        if (missing.Count > 0 || repeated.Count > 0)
-        {
-            string problem = missing.Count > 0 ? $"shard(s) {string.Join(", ", missing.Select(i => $"{i}/{first.Shard.Count}"))} missing" : $"shard(s) {string.Join(", ", repeated)} given twice";
-            throw LumenException.InputData($"cannot merge: {problem}; give every shard file of the run once");
-        }
+        DatasetShard.CheckComplete([.. shards.Select(s => s.Shard)]);
 
         int k = first.Result.K;
         var rankings = first.Result.Rankings.Select((ranking, u) => new UnitRanking(ranking.Unit,
