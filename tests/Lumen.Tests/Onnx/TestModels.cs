@@ -14,8 +14,8 @@ internal static class TestModels
     /// <summary>fmnist-net: two conv + BatchNorm + ReLU + max-pool blocks and two linear layers; random BatchNorm statistics.</summary>
     public static nn.Module<Tensor, Tensor> BatchNormCnn(int seed)
     {
-        torch.manual_seed(seed);
         var module = FmnistNet.Create();
+        ArchitectureTestSupport.RandomizeWeights(module, seed);
         ArchitectureTestSupport.RandomizeBatchNorms(module, seed);
         return module;
     }
@@ -23,14 +23,14 @@ internal static class TestModels
     /// <summary>fmnist-cnn: three conv layers, global average pooling and a linear head.</summary>
     public static nn.Module<Tensor, Tensor> GapLinearHead(int seed)
     {
-        torch.manual_seed(seed);
-        return FmnistCnn.Create();
+        var module = FmnistCnn.Create();
+        ArchitectureTestSupport.RandomizeWeights(module, seed);
+        return module;
     }
 
     /// <summary>A small ResNet: stem, an identity residual block, a strided block with a 1x1 downsample, GAP, linear.</summary>
     public static nn.Module<Tensor, Tensor> Residual(int seed)
     {
-        torch.manual_seed(seed);
         var module = nn.Sequential(
             ("conv1", nn.Conv2d(1, 8, 3, padding: 1, bias: false)),
             ("bn1", nn.BatchNorm2d(8)),
@@ -40,6 +40,7 @@ internal static class TestModels
             ("avgpool", nn.AdaptiveAvgPool2d(1)),
             ("flatten", nn.Flatten()),
             ("fc", nn.Linear(16, 10)));
+        ArchitectureTestSupport.RandomizeWeights(module, seed);
         ArchitectureTestSupport.RandomizeBatchNorms(module, seed);
         return module;
     }

@@ -38,4 +38,30 @@ internal static class ArchitectureTestSupport
             bn.running_var!.uniform_(0.5, 1.5, generator);
         }
     }
+
+    /// <summary>
+    /// Redraws every convolution and linear layer's weight and bias from a private generator, uniform in ±1/√fan-in
+    /// (PyTorch's default bounds). Tests run in parallel, so weights drawn from the global generator after
+    /// <c>torch.manual_seed</c> can differ between runs when another test draws at the same time; this does not.
+    /// </summary>
+    public static void RandomizeWeights(nn.Module model, int seed)
+    {
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        var generator = new Generator((ulong)seed);
+        foreach (var (_, m) in model.named_modules())
+        {
+            var (weight, bias) = m switch
+            {
+                TorchSharp.Modules.Conv2d conv => (conv.weight, conv.bias),
+                TorchSharp.Modules.Linear linear => (linear.weight, linear.bias),
+                _ => (null, null),
+            };
+            if (weight is null)
+                continue;
+            double bound = 1 / Math.Sqrt(weight.numel() / weight.shape[0]);
+            weight.uniform_(-bound, bound, generator);
+            bias?.uniform_(-bound, bound, generator);
+        }
+    }
 }
