@@ -12,7 +12,7 @@ public static class EmbeddingProfile
     {
         const int n = 70000, k = 90;
         var random = new Random(0);
-        foreach (double scale in new[] { 5.0, 30.0 })
+        foreach (double scale in new[] { 5.0, 30.0, 80.0, 160.0 })
         {
             var y = new double[2 * n];
             for (int i = 0; i < n; i++)

@@ -9,13 +9,14 @@ namespace Lumen.Embedding;
 /// 1 and y (FIt-SNE's form for the forces; computing Z from K1 directly avoids the cancellations of FIt-SNE's
 /// 1, y, |y|² charges). The embedding's bounding square is cut into B x B boxes (B ≥ <see cref="MinIntervals"/> and
 /// ≥ the side length, rounded up to 2^a 3^b), each with <see cref="InterpolationPoints"/>² equispaced nodes; charges
-/// are spread to the nodes with Lagrange polynomials, the node-to-node sums are a Toeplitz convolution done by a
-/// zero-padded 2-D FFT, and the node potentials are interpolated back with the same polynomials.
+/// are spread to the nodes with Lagrange polynomials, the node-to-node sums are a Toeplitz convolution done by
+/// zero-padded FFTs (<see cref="KernelConvolution"/>, libtorch's transforms), and the node potentials are interpolated
+/// back with the same polynomials. Σ_i Σ_j K1 needs no potentials at all: it is Σ_nodes q·(K1 * q), a Parseval sum.
 /// Speed: the grid spacing is rounded up to a 2 % geometric ladder so the kernels' spectra are reused for as long as
 /// the embedding's extent stays on one rung; grids are float32 (the FFT's rounding error, about 1e-6, is far below the
-/// interpolation error); zero-padded quarters are skipped in the FFT passes; coordinates are centred on the grid.
+/// interpolation error); coordinates are centred on the grid.
 /// </remarks>
-public sealed class FftRepulsion : IRepulsiveForces
+public sealed class FftRepulsion : IRepulsiveForces, IDisposable
 {
     /// <summary>Interpolation nodes per box and axis (FIt-SNE and openTSNE: 3).</summary>
     public const int InterpolationPoints = 3;
@@ -24,10 +25,8 @@ public sealed class FftRepulsion : IRepulsiveForces
     public const double SpacingStep = 1.02;
 
     private readonly int _threads;
-    private Fft2D? _fft;
-    private float[] _aRe = [], _aIm = [], _bRe = [], _bIm = [];
-    private float[] _k1 = [], _k2 = [];
-    private double _kernelSpacing = double.NaN;
+    private readonly KernelConvolution _convolution = new();
+    private float[] _charges = [], _potentials = [];
     private int[] _node = [];
     private double[] _weights = [];
 
@@ -53,7 +52,7 @@ public sealed class FftRepulsion : IRepulsiveForces
     public int LastBoxes { get; private set; }
 
     /// <summary>How many times the kernels' spectra were computed (for diagnostics).</summary>
-    public int KernelTransforms { get; private set; }
+    public int KernelTransforms => _convolution.KernelTransforms;
 
     /// <summary>The smallest box count ≥ <paramref name="required"/> of the form 2^a 3^b (so the FFT length 6B is too).</summary>
     public static int RoundBoxes(int required)
@@ -78,13 +77,12 @@ public sealed class FftRepulsion : IRepulsiveForces
         double needed = Math.Max(Math.Max(maxX - minX, maxY - minY), 1e-6);
         int boxes = RoundBoxes(Math.Max(MinIntervals, (int)Math.Ceiling(needed * IntervalsPerUnit)));
         LastBoxes = boxes;
-        int m = boxes * p, size = 2 * m;
+        int m = boxes * p;
         // Node spacing rounded up to the ladder SpacingStep^j, so the square (side m·h) covers the data.
         double h = Math.Pow(SpacingStep, Math.Ceiling(Math.Log(needed / m) / Math.Log(SpacingStep)));
         double side = m * h, boxWidth = p * h;
         double cx = (minX + maxX) / 2, cy = (minY + maxY) / 2, lo = -side / 2;
-        EnsureBuffers(n, size);
-        if (h != _kernelSpacing) TransformKernels(m, size, h);
+        EnsureBuffers(n, m);
 
         // 1. Lagrange weights of every point on the nodes of its box, per axis.
         Parallelism.For(n, _threads, (start, end, _) =>
@@ -104,8 +102,9 @@ public sealed class FftRepulsion : IRepulsiveForces
             }
         });
 
-        // 2. Spread the charges onto the node grids: a = 1 (real), b = y_x + i·y_y (centred coordinates).
-        Array.Clear(_aRe); Array.Clear(_aIm); Array.Clear(_bRe); Array.Clear(_bIm);
+        // 2. Spread the charges onto the node grids: 1, and the centred coordinates x and y.
+        int cells = m * m;
+        Array.Clear(_charges);
         for (int i = 0; i < n; i++)
         {
             double x = embedding[2 * i] - cx, y = embedding[2 * i + 1] - cy;
@@ -113,106 +112,48 @@ public sealed class FftRepulsion : IRepulsiveForces
             int wx = 2 * i * p, wy = (2 * i + 1) * p;
             for (int ty = 0; ty < p; ty++)
             {
-                int row = (gy + ty) * size + gx;
+                int row = (gy + ty) * m + gx;
                 double wyv = _weights[wy + ty];
                 for (int tx = 0; tx < p; tx++)
                 {
                     double w = wyv * _weights[wx + tx];
-                    _aRe[row + tx] += (float)w;
-                    _bRe[row + tx] += (float)(w * x);
-                    _bIm[row + tx] += (float)(w * y);
+                    _charges[row + tx] += (float)w;
+                    _charges[cells + row + tx] += (float)(w * x);
+                    _charges[2 * cells + row + tx] += (float)(w * y);
                 }
             }
         }
 
-        // 3. Convolve: a ← K2 * 1 + i·(K1 * 1), b ← K2 * y_x + i·(K2 * y_y); both kernels are real and even, so their
-        //    spectra are real (only the m x m corner of the result is used).
-        var fft = _fft!;
-        fft.Forward(_aRe, _aIm, nonZeroColumns: m);
-        fft.Forward(_bRe, _bIm, nonZeroColumns: m);
-        Parallelism.For(size * size, _threads, (start, end, _) =>
-        {
-            for (int g = start; g < end; g++)
-            {
-                float qr = _aRe[g], qi = _aIm[g], k1 = _k1[g], k2 = _k2[g];
-                // Q·(K2 + i·K1)
-                _aRe[g] = qr * k2 - qi * k1;
-                _aIm[g] = qr * k1 + qi * k2;
-                _bRe[g] *= k2;
-                _bIm[g] *= k2;
-            }
-        });
-        fft.Inverse(_aRe, _aIm, neededColumns: m);
-        fft.Inverse(_bRe, _bIm, neededColumns: m);
+        // 3. Node potentials K2 * 1, K2 * x, K2 * y, and Σ_i Σ_j K1(y_i − y_j) (self-pairs included).
+        double pairSum = _convolution.Convolve(m, h, _charges, _potentials);
 
-        // 4. Interpolate the potentials back to the points: Σ_j w_ij² (y_i − y_j) = y_i φ2 − (φ2x, φ2y), Z from φ1.
-        int parts = Math.Max(1, Math.Min(_threads, n));
-        var zParts = new double[parts];
-        Parallelism.For(n, parts, (start, end, part) =>
+        // 4. Interpolate the potentials back to the points: Σ_j w_ij² (y_i − y_j) = y_i φ2 − (φ2x, φ2y).
+        Parallelism.For(n, _threads, (start, end, _) =>
         {
-            double z = 0;
             for (int i = start; i < end; i++)
             {
-                double phi2 = 0, fx = 0, fy = 0, zi = 0;
+                double phi2 = 0, fx = 0, fy = 0;
                 int gx = _node[2 * i], gy = _node[2 * i + 1];
                 int wx = 2 * i * p, wy = (2 * i + 1) * p;
                 for (int ty = 0; ty < p; ty++)
                 {
-                    int row = (gy + ty) * size + gx;
+                    int row = (gy + ty) * m + gx;
                     double wyv = _weights[wy + ty];
                     for (int tx = 0; tx < p; tx++)
                     {
                         double w = wyv * _weights[wx + tx];
                         int g = row + tx;
-                        phi2 += w * _aRe[g];
-                        zi += w * _aIm[g];
-                        fx += w * _bRe[g];
-                        fy += w * _bIm[g];
+                        phi2 += w * _potentials[g];
+                        fx += w * _potentials[cells + g];
+                        fy += w * _potentials[2 * cells + g];
                     }
                 }
 
-                z += zi;
                 forces[2 * i] = (embedding[2 * i] - cx) * phi2 - fx;
                 forces[2 * i + 1] = (embedding[2 * i + 1] - cy) * phi2 - fy;
             }
-
-            zParts[part] = z;
         });
-        return zParts.Sum() - n;
-    }
-
-    // Kernels on node offsets, circulant-embedded (offsets −(m−1)..(m−1); offset ±m stays 0), transformed once per
-    // spacing h and pre-scaled by 1/size² (the inverse FFT is unnormalised). Both are real and even: real spectra.
-    private void TransformKernels(int m, int size, double h)
-    {
-        Array.Clear(_k1); Array.Clear(_k2);
-        Parallelism.For(size, _threads, (start, end, _) =>
-        {
-            for (int r = start; r < end; r++)
-            {
-                if (r == m) continue;
-                int dy = r < m ? r : r - size;
-                for (int c = 0; c < size; c++)
-                {
-                    if (c == m) continue;
-                    int dx = c < m ? c : c - size;
-                    double k = 1 / (1 + h * h * ((double)dx * dx + (double)dy * dy));
-                    _k1[r * size + c] = (float)k;
-                    _k2[r * size + c] = (float)(k * k);
-                }
-            }
-        });
-        // One complex transform for both: FFT(K1 + i·K2) = K̂1 + i·K̂2 with both spectra real.
-        _fft!.Forward(_k1, _k2);
-        float scale = 1f / ((float)size * size);
-        for (int g = 0; g < _k1.Length; g++)
-        {
-            _k1[g] *= scale;
-            _k2[g] *= scale;
-        }
-
-        _kernelSpacing = h;
-        KernelTransforms++;
+        return pairSum - n;
     }
 
     private static void Lagrange(double u, Span<double> w)
@@ -230,7 +171,7 @@ public sealed class FftRepulsion : IRepulsiveForces
         }
     }
 
-    private void EnsureBuffers(int n, int size)
+    private void EnsureBuffers(int n, int m)
     {
         if (_node.Length != 2 * n)
         {
@@ -238,13 +179,13 @@ public sealed class FftRepulsion : IRepulsiveForces
             _weights = new double[2 * n * InterpolationPoints];
         }
 
-        if (_fft is null || _fft.N != size)
+        if (_charges.Length != 3 * m * m)
         {
-            _fft = new Fft2D(size, _threads);
-            int cells = size * size;
-            _aRe = new float[cells]; _aIm = new float[cells]; _bRe = new float[cells]; _bIm = new float[cells];
-            _k1 = new float[cells]; _k2 = new float[cells];
-            _kernelSpacing = double.NaN;
+            _charges = new float[3 * m * m];
+            _potentials = new float[3 * m * m];
         }
     }
+
+    /// <inheritdoc />
+    public void Dispose() => _convolution.Dispose();
 }

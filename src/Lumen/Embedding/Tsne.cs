@@ -57,9 +57,24 @@ public static class Tsne
         {
             TsneEngine.Exact => new ExactRepulsion(threads),
             TsneEngine.BarnesHut => new BarnesHutRepulsion(options.Theta, threads),
-            _ => new FftRepulsion(options.MinIntervals, 1, threads),
+            _ => new FftRepulsion(options.MinIntervals, options.BoxesPerUnit, threads),
         };
 
+        try
+        {
+            return Descend(p, y, options, repulsion, engine, progress, cancellation, prepared);
+        }
+        finally
+        {
+            (repulsion as IDisposable)?.Dispose();
+        }
+    }
+
+    private static TsneResult Descend(AffinityMatrix p, double[] y, TsneOptions options, IRepulsiveForces repulsion,
+        TsneEngine engine, IProgress<TsneProgress>? progress, CancellationToken cancellation, TimeSpan prepared)
+    {
+        int n = p.Points;
+        int threads = Parallelism.Threads(options.Threads);
         var clock = Stopwatch.StartNew();
         var original = p;
         // Renumber the points in the quadtree order of the embedding, so that points that attract each other (close in
