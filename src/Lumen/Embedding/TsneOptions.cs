@@ -61,7 +61,7 @@ public sealed record TsneOptions
     /// <summary>
     /// FFT engine: boxes per unit of embedding length; default 1 (FIt-SNE's and openTSNE's grid, 3 nodes per unit).
     /// Finer grids approach the exact gradient (measured on 1,000 clustered points: final KL +4.3 % over the exact
-    /// engine at 1, +1.5 % at 2, +0.7 % at 4) at a cost that grows with the square of this value.
+    /// engine at 1, +1.5 % at about 2, +0.7 % at about 4) at a cost that grows with the square of this value.
     /// </summary>
     public double BoxesPerUnit { get; init; } = 1;
 

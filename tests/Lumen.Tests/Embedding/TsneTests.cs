@@ -21,7 +21,7 @@ public class TsneTests
 
         Assert.True(Math.Abs(kl[TsneEngine.BarnesHut] / kl[TsneEngine.Exact] - 1) < 0.03, $"BH {kl[TsneEngine.BarnesHut]} vs exact {kl[TsneEngine.Exact]}");
         // Measured: FFT 0.661 vs exact 0.634 (+4.3 %) at the default grid (1 box per unit, FIt-SNE's and openTSNE's).
-        // The cause is the grid's interpolation error, not a defect: 2, 4 boxes per unit give +1.5 %, +0.7 %
+        // The cause is the grid's interpolation error, not a defect: about 2 and 4 boxes per unit give +1.5 %, +0.7 %
         // (TsneOptions.BoxesPerUnit; too slow for this suite at 1,000 iterations), and the force error falls with the
         // node spacing as 3-point interpolation should (KernelConvolutionTests.FinerGridsApproachTheExactForces).
         Assert.True(Math.Abs(kl[TsneEngine.Fft] / kl[TsneEngine.Exact] - 1) < 0.07, $"FFT {kl[TsneEngine.Fft]} vs exact {kl[TsneEngine.Exact]}");
