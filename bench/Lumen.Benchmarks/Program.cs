@@ -3,11 +3,19 @@ using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 
+Lumen.Runtime.NativeHeap.KeepLargeBlocks();
+
 // In-process: the benchmarks run in this already-built executable, whose libtorch natives the build prepared
 // (BenchmarkDotNet's default generated project would not get the libstdc++ compatibility fix).
 if (args.Length > 0 && args[0] == "embedding-profile")
 {
     Lumen.Benchmarks.EmbeddingProfile.Run();
+    return;
+}
+
+if (args.Length > 0 && args[0] == "engine")
+{
+    Lumen.Benchmarks.EngineProfile.Run(args.Length > 1 ? int.Parse(args[1]) : 32, args.Length > 2 ? int.Parse(args[2]) : 5);
     return;
 }
 

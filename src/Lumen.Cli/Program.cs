@@ -1,4 +1,7 @@
 using Lumen.Cli;
+using Lumen.Runtime;
+
+NativeHeap.KeepLargeBlocks();
 
 using var interrupt = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Lumen.Data;
 using Lumen.Attributions;
 using Lumen.Attributions.Perturbation;
 using Lumen.Imaging;
@@ -34,6 +35,8 @@ public static class ExplainCommand
         dataOptions.AddTo(command);
         var resume = new Option<bool>("--resume") { Description = "with --data: skip images whose files are all in --out already (continue an interrupted run)" };
         command.Add(resume);
+        var shard = new Option<string?>("--shard") { Description = "with --data: explain only shard I of N (0-based, e.g. 0/4), write a manifest, and combine the shards with 'lumen merge'" };
+        command.Add(shard);
 
         command.SetAction(parsed =>
         {
@@ -55,10 +58,12 @@ public static class ExplainCommand
                 int batchSize = dataOptions.GetBatchSize(parsed);
                 using var dataModel = modelOptions.Load(parsed, methodNames, console.Error);
                 using var data = dataOptions.Open(parsed);
-                return ExplainDatasetRunner.Run(dataModel, request, data, batchSize, parsed.GetValue(resume), console);
+                DatasetShard? part = parsed.GetValue(shard) is { } text ? DatasetShard.Parse(text) : null;
+                return ExplainDatasetRunner.Run(dataModel, request, data, batchSize, parsed.GetValue(resume), console, part);
             }
 
             if (parsed.GetValue(resume)) throw LumenException.Usage("--resume continues a --data run; give --data PATH");
+            if (parsed.GetValue(shard) is not null) throw LumenException.Usage("--shard splits a --data run; give --data PATH");
             using var model = modelOptions.Load(parsed, methodNames, console.Error);
             var summary = ExplainRunner.Run(model, request, MethodProgress(console));
             if (parsed.GetValue(json)) console.Out.WriteLine(summary.ToJson());

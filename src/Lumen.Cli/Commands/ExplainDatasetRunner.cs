@@ -11,12 +11,15 @@ namespace Lumen.Cli.Commands;
 /// <summary>
 /// <c>lumen explain --data</c>: explains every image of a dataset batch by batch and writes, per image and method,
 /// <c>NNNNN.METHOD.png</c> and <c>NNNNN.METHOD.npy</c> (each file atomically). With <c>--resume</c>, images whose
-/// files all exist are skipped, so an interrupted run continues where it stopped without recomputing anything.
+/// files all exist are skipped, so an interrupted run continues where it stopped without recomputing anything. With a
+/// shard (<c>--shard I/N</c>), only that part of the dataset is explained, its files keep their dataset-wide numbers,
+/// and a manifest <c>explain.shard-I-of-N.json</c> is written last, for <c>lumen merge</c>.
 /// </summary>
 public static class ExplainDatasetRunner
 {
     /// <summary>Runs the request over <paramref name="data"/>; returns the exit code.</summary>
-    public static int Run(ExplainableModel model, ExplainRequest request, IImageDataset data, int batchSize, bool resume, CliConsole console)
+    public static int Run(ExplainableModel model, ExplainRequest request, IImageDataset data, int batchSize, bool resume, CliConsole console,
+        DatasetShard? shard = null)
     {
         if (request.Methods.Count == 0) throw LumenException.Usage("no method given: add --method NAME (see 'lumen methods')");
         if (request.Alpha is < 0 or > 1) throw LumenException.Usage($"--alpha {request.Alpha}: expected a number from 0 to 1");
@@ -26,8 +29,11 @@ public static class ExplainDatasetRunner
         Target target = TargetOption.Parse(request.Target);
         Directory.CreateDirectory(request.OutputFolder);
 
-        int digits = Math.Max(5, data.Count.ToString(CultureInfo.InvariantCulture).Length);
-        string Stem(int index) => index.ToString(new string('0', digits), CultureInfo.InvariantCulture);
+        int total = data.Count;
+        using var part = shard?.Of(data);
+        IImageDataset source = part ?? data;
+        int offset = part?.Start ?? 0;
+        string Stem(int index) => ExplainShardFile.Stem(offset + index, total);
         bool Finished(int index) => methods.All(m =>
             File.Exists(Path.Combine(request.OutputFolder, $"{Stem(index)}.{m.Name}.png")) &&
             File.Exists(Path.Combine(request.OutputFolder, $"{Stem(index)}.{m.Name}.npy")));
@@ -36,7 +42,7 @@ public static class ExplainDatasetRunner
         var progress = new CliProgress(console, "explain");
         try
         {
-            foreach (var batch in DatasetStream.Batches(data, model.Preprocessing, batchSize, null, console.Cancellation))
+            foreach (var batch in DatasetStream.Batches(source, model.Preprocessing, batchSize, null, console.Cancellation))
             {
                 using (batch)
                 using (var scope = torch.NewDisposeScope())
@@ -49,7 +55,7 @@ public static class ExplainDatasetRunner
                         explained += todo.Count;
                     }
 
-                    progress.Report(batch.Start + batch.Count, data.Count, $"{explained} explained, {skipped} already finished");
+                    progress.Report(batch.Start + batch.Count, source.Count, $"{explained} explained, {skipped} already finished");
                 }
             }
         }
@@ -60,7 +66,13 @@ public static class ExplainDatasetRunner
             return LumenCli.Interrupted;
         }
 
-        console.Out.WriteLine($"explained {explained} images of {data.Description} with {string.Join(", ", methods.Select(m => m.Name))}" +
+        if (shard is { } finished)
+        {
+            string manifest = ExplainShardFile.Write(request.OutputFolder, new ExplainShard(finished, request.OutputFolder, data.Description, total, [.. methods.Select(m => m.Name)]));
+            console.Out.WriteLine($"shard {finished}: images {offset} to {offset + source.Count - 1}; manifest {manifest} (combine all shards with 'lumen merge')");
+        }
+
+        console.Out.WriteLine($"explained {explained} images of {source.Description} with {string.Join(", ", methods.Select(m => m.Name))}" +
             $"{(skipped > 0 ? $"; {skipped} already finished were skipped" : "")}; files in {request.OutputFolder}");
         return LumenCli.Success;
     }

@@ -8,15 +8,16 @@ namespace Lumen.Cli.Commands;
 /// <summary>
 /// <c>lumen merge</c>: combines the shard files of a sharded run (<c>--shard I/N</c>) into the outputs of one
 /// unsharded run: top-K shard files → <c>topk.json</c>, <c>topk.csv</c>, <c>topk.png</c>; feature shard manifests →
-/// <c>features.npy</c> and <c>labels.npy</c> for <c>lumen embed --features</c>.
+/// <c>features.npy</c> and <c>labels.npy</c> for <c>lumen embed --features</c>; explain shard manifests → every
+/// image's maps and pictures in one folder.
 /// </summary>
 public static class MergeCommand
 {
     /// <summary>Builds the command.</summary>
     public static Command Create(CliConsole console)
     {
-        var command = new Command("merge", "Combine the shard files of a sharded run (top-k or embed with --shard I/N) into the files one unsharded run writes.");
-        var files = new Argument<string[]>("files") { Description = "every shard file of the run (topk.shard-*-of-N.json or features.shard-*-of-N.json)", Arity = ArgumentArity.OneOrMore };
+        var command = new Command("merge", "Combine the shard files of a sharded run (top-k, embed or explain --data with --shard I/N) into the files one unsharded run writes.");
+        var files = new Argument<string[]>("files") { Description = "every shard file of the run (topk.shard-*-of-N.json, features.shard-*-of-N.json or explain.shard-*-of-N.json)", Arity = ArgumentArity.OneOrMore };
         var output = new Option<string>("--out", "-o") { Description = "output folder", DefaultValueFactory = _ => "lumen-out" };
         command.Add(files);
         command.Add(output);
@@ -35,6 +36,14 @@ public static class MergeCommand
                 return LumenCli.Success;
             }
 
+            if (kinds[0] == ExplainShardFile.Kind)
+            {
+                var shards = paths.Select(ExplainShardFile.Read).ToList();
+                int files = ExplainShardFile.Merge(shards, folder);
+                console.Out.WriteLine($"merged {shards.Count} shards: {shards[0].Images} images x {shards[0].Methods.Count} method(s), {files} files in {folder}");
+                return LumenCli.Success;
+            }
+
             var (result, examples, model) = TopKMerge.Merge(paths.Select(TopKShardFile.Read).ToList());
             TopKOutputs.Write(folder, result, model, examples, console);
             return LumenCli.Success;
@@ -49,13 +58,13 @@ public static class MergeCommand
         try
         {
             string? kind = (string?)JsonNode.Parse(File.ReadAllText(path))?["kind"];
-            if (kind is TopKShardFile.Kind or FeatureShardFile.Kind) return kind;
+            if (kind is TopKShardFile.Kind or FeatureShardFile.Kind or ExplainShardFile.Kind) return kind;
         }
         catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException or FormatException)
         {
             throw LumenException.InputData($"'{path}' is not a shard file: {e.Message.Split('\n')[0]}");
         }
 
-        throw LumenException.InputData($"'{path}' is not a shard file of lumen top-k or lumen embed (its kind field is missing or unknown)");
+        throw LumenException.InputData($"'{path}' is not a shard file of lumen top-k, embed or explain (its kind field is missing or unknown)");
     }
 }

@@ -66,8 +66,9 @@ public sealed class CostBenchmark : IDisposable
             {
                 double t = WallClock.Time(() =>
                 {
+                    using var scope = NewDisposeScope();
                     using var noGrad = torch.no_grad();
-                    using var logits = model.Forward(images);
+                    model.Forward(images);
                 });
                 if (run > 0) times.Add(t);
             }

@@ -19,11 +19,7 @@ public static class HeatmapRenderer
         ArgumentNullException.ThrowIfNull(colormap);
         ArgumentNullException.ThrowIfNull(normalization);
         using var scope = torch.NewDisposeScope();
-        using var noGrad = torch.no_grad();
-        var map = As2d(map2d, nameof(map2d));
-        var normalized = normalization.Normalize(map);
-        using var colors = colormap.Apply(normalized);
-        return RgbImage.FromColors(colors);
+        return RenderBatch(As2d(map2d, nameof(map2d)).unsqueeze(0), colormap, normalization)[0];
     }
 
     /// <summary>
@@ -60,26 +56,7 @@ public static class HeatmapRenderer
         }
 
         using var scope = torch.NewDisposeScope();
-        using var noGrad = torch.no_grad();
-        var height = (int)display.shape[1];
-        var width = (int)display.shape[2];
-        var image = display.to_type(ScalarType.Float32).cpu().expand(3, -1, -1);
-        MapNormalization.ThrowIfNotFinite(image);
-        var (low, high) = (image.min().item<float>(), image.max().item<float>());
-        if (low < -1e-3f || high > 1.001f)
-        {
-            throw LumenException.Usage($"The display image has values from {low:G3} to {high:G3}, outside [0, 1]; pass LoadedImages.Display (before mean/std), not the normalized model input.");
-        }
-
-        var normalized = normalization.Normalize(As2d(map2d, nameof(map2d)));
-        if (normalized.shape[0] != height || normalized.shape[1] != width)
-        {
-            normalized = MapResizer.Resize(normalized, height, width, upsampling).clamp(0, 1);
-        }
-
-        var heat = colormap.Apply(normalized).permute(2, 0, 1).to_type(ScalarType.Float32).div(255f);
-        var blended = image.mul(1 - alpha).add(heat.mul(alpha));
-        return RgbImage.FromTensor(blended);
+        return OverlayBatch(display.unsqueeze(0), As2d(map2d, nameof(map2d)).unsqueeze(0), colormap, normalization, alpha, upsampling)[0];
     }
 
     /// <summary>
@@ -121,9 +98,12 @@ public static class HeatmapRenderer
         Tensor maps, Colormap colormap, MapNormalization normalization, ChannelReduction reduction = ChannelReduction.Sum)
     {
         ArgumentNullException.ThrowIfNull(maps);
+        ArgumentNullException.ThrowIfNull(colormap);
+        ArgumentNullException.ThrowIfNull(normalization);
         using var scope = torch.NewDisposeScope();
-        var batch = MapsPerImage(maps, reduction);
-        return [.. Enumerable.Range(0, (int)batch.shape[0]).Select(i => Render(batch[i], colormap, normalization))];
+        using var noGrad = torch.no_grad();
+        var normalized = normalization.NormalizeEach(MapsPerImage(maps, reduction));
+        return RgbImage.SplitBatch(colormap.Apply(normalized));
     }
 
     /// <summary>
@@ -144,20 +124,47 @@ public static class HeatmapRenderer
     {
         ArgumentNullException.ThrowIfNull(displays);
         ArgumentNullException.ThrowIfNull(maps);
-        if (displays.dim() != 4)
+        ArgumentNullException.ThrowIfNull(colormap);
+        ArgumentNullException.ThrowIfNull(normalization);
+        if (!(alpha >= 0 && alpha <= 1))
+        {
+            throw LumenException.Usage($"Overlay alpha must be between 0 and 1, not {alpha}.");
+        }
+
+        if (displays.dim() != 4 || (displays.shape[1] != 3 && displays.shape[1] != 1))
         {
             throw LumenException.Usage($"Display images must be a batch [N, 3, H, W], not [{string.Join(", ", displays.shape)}].");
         }
 
         using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
         var batch = MapsPerImage(maps, reduction);
         if (batch.shape[0] != displays.shape[0])
         {
             throw LumenException.Usage($"There are {displays.shape[0]} images but {batch.shape[0]} maps; give one map per image.");
         }
 
-        return [.. Enumerable.Range(0, (int)batch.shape[0])
-            .Select(i => Overlay(displays[i], batch[i], colormap, normalization, alpha, upsampling))];
+        var height = (int)displays.shape[2];
+        var width = (int)displays.shape[3];
+        var images = displays.to_type(ScalarType.Float32).cpu().expand(-1, 3, -1, -1);
+        MapNormalization.ThrowIfNotFinite(images);
+        var (low, high) = (images.min().item<float>(), images.max().item<float>());
+        if (low < -1e-3f || high > 1.001f)
+        {
+            throw LumenException.Usage($"The display image has values from {low:G3} to {high:G3}, outside [0, 1]; pass LoadedImages.Display (before mean/std), not the normalized model input.");
+        }
+
+        // Each map is normalized at its own resolution, then enlarged to the image size.
+        var normalized = normalization.NormalizeEach(batch);
+        if (normalized.shape[1] != height || normalized.shape[2] != width)
+        {
+            normalized = MapResizer.Resize(normalized.unsqueeze(1), height, width, upsampling).squeeze(1).clamp(0, 1);
+        }
+
+        var heat = colormap.Apply(normalized).permute(0, 3, 1, 2).to_type(ScalarType.Float32).div(255f);
+        var blended = images.mul(1 - alpha).add(heat.mul(alpha));
+        var bytes = blended.clamp(0, 1).mul(255).round().to_type(ScalarType.Byte).permute(0, 2, 3, 1);
+        return RgbImage.SplitBatch(bytes);
     }
 
     /// <summary>
@@ -192,7 +199,13 @@ public static class HeatmapRenderer
         {
             3 => maps,
             4 when maps.shape[1] == 1 => maps.squeeze(1),
-            4 => torch.stack(Enumerable.Range(0, (int)maps.shape[0]).Select(i => ReduceChannels(maps[i], reduction))),
+            4 => reduction switch
+            {
+                ChannelReduction.Sum => maps.sum(dim: 1),
+                ChannelReduction.MeanAbs => maps.abs().mean([1]),
+                ChannelReduction.MaxAbs => maps.abs().amax([1]),
+                _ => throw LumenException.Usage($"Unknown channel reduction {reduction}."),
+            },
             _ => throw LumenException.Usage($"Maps for a batch must be [N, h, w], [N, 1, h, w] or [N, C, h, w], not [{string.Join(", ", maps.shape)}]."),
         };
     }

@@ -88,20 +88,37 @@ public sealed class MapNormalization
 
     /// <summary>
     /// Returns a new float32 tensor of the same shape with values in [0, 1]. All elements of
-    /// <paramref name="map"/> are treated as one map: normalize each image's map separately.
+    /// <paramref name="map"/> are treated as one map: normalize each image's map separately (<see cref="NormalizeEach"/>).
     /// </summary>
     /// <exception cref="LumenException">The map is empty or contains NaN or infinite values (kind InputData).</exception>
     public Tensor Normalize(Tensor map)
     {
         ArgumentNullException.ThrowIfNull(map);
-        if (map.numel() == 0)
+        using var scope = torch.NewDisposeScope();
+        return NormalizeEach(map.reshape(1, -1)).reshape(map.shape).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Normalizes each map of a batch [N, ...] on its own (its own minimum, maximum or percentiles); returns a new
+    /// float32 tensor of the same shape with values in [0, 1].
+    /// </summary>
+    /// <exception cref="LumenException">The batch is empty or contains NaN or infinite values (kind InputData), or is not at least 1-D (kind Usage).</exception>
+    public Tensor NormalizeEach(Tensor maps)
+    {
+        ArgumentNullException.ThrowIfNull(maps);
+        if (maps.numel() == 0)
         {
             throw LumenException.InputData("The attribution map is empty; there is nothing to draw.");
         }
 
+        if (maps.dim() < 1)
+        {
+            throw LumenException.Usage("A batch of maps needs a leading batch dimension.");
+        }
+
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
-        var x = map.to_type(ScalarType.Float32).cpu();
+        var x = maps.to_type(ScalarType.Float32).cpu().reshape(maps.shape[0], -1);
         ThrowIfNotFinite(x);
         if (AbsoluteValue)
         {
@@ -110,11 +127,11 @@ public sealed class MapNormalization
 
         var result = _kind switch
         {
-            Kind.MinMax => ScaleBetween(x, x.min().item<float>(), x.max().item<float>()),
+            Kind.MinMax => ScaleBetween(x, x.amin([1], keepdim: true), x.amax([1], keepdim: true)),
             Kind.SymmetricAbsMax => Symmetric(x),
-            _ => ScaleBetween(x, PercentileOf(x, LowPercentile), PercentileOf(x, HighPercentile)),
+            _ => Percentiles(x),
         };
-        return result.MoveToOuterDisposeScope();
+        return result.reshape(maps.shape).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc />
@@ -142,38 +159,39 @@ public sealed class MapNormalization
             $"The attribution map contains {nan} NaN and {inf} infinite value(s), so it cannot be drawn; the attribution overflowed or divided by zero — check the model output and the method's settings.");
     }
 
-    private static Tensor ScaleBetween(Tensor x, float low, float high)
+    // Rows of x [N, P] scaled between their own low and high [N, 1]; a row with high ≤ low becomes 0.
+    private static Tensor ScaleBetween(Tensor x, Tensor low, Tensor high)
     {
-        if (!(high > low))
-        {
-            return torch.zeros_like(x);
-        }
-
-        return x.clamp(low, high).sub(low).div(high - low).clamp(0, 1);
+        var range = high - low;
+        var positive = range > 0;
+        var scaled = torch.minimum(torch.maximum(x, low), high).sub(low).div(torch.where(positive, range, torch.ones_like(range))).clamp(0, 1);
+        return torch.where(positive, scaled, torch.zeros_like(scaled));
     }
 
     private static Tensor Symmetric(Tensor x)
     {
-        var m = x.abs().max().item<float>();
-        if (!(m > 0))
-        {
-            return torch.full_like(x, 0.5f);
-        }
-
-        return x.div(2 * m).add(0.5f).clamp(0, 1);
+        var m = x.abs().amax([1], keepdim: true);
+        var positive = m > 0;
+        var scaled = x.div(torch.where(positive, m, torch.ones_like(m)).mul(2)).add(0.5f).clamp(0, 1);
+        return torch.where(positive, scaled, torch.full_like(scaled, 0.5f));
     }
 
-    /// <summary>The <paramref name="percent"/>-th percentile with NumPy's default linear interpolation.</summary>
-    private static float PercentileOf(Tensor x, double percent)
+    private Tensor Percentiles(Tensor x)
     {
-        var sorted = x.flatten().sort().Values;
-        var n = sorted.shape[0];
+        var sorted = x.sort(1).Values;
+        return ScaleBetween(x, PercentileOf(sorted, LowPercentile), PercentileOf(sorted, HighPercentile));
+    }
+
+    /// <summary>The <paramref name="percent"/>-th percentile of each sorted row [N, 1], NumPy's default linear interpolation (in float64, rounded to float32).</summary>
+    private static Tensor PercentileOf(Tensor sorted, double percent)
+    {
+        var n = sorted.shape[1];
         var position = percent / 100.0 * (n - 1);
         var below = (long)Math.Floor(position);
         var above = Math.Min(below + 1, n - 1);
         var fraction = position - below;
-        var a = sorted[below].item<float>();
-        var b = sorted[above].item<float>();
-        return (float)(a + (b - a) * fraction);
+        var a = sorted.narrow(1, below, 1).to_type(ScalarType.Float64);
+        var b = sorted.narrow(1, above, 1).to_type(ScalarType.Float64);
+        return a.add(b.sub(a).mul(fraction)).to_type(ScalarType.Float32);
     }
 }

@@ -92,6 +92,22 @@ public sealed class RgbImage
         return new RgbImage((int)hwc.shape[1], (int)hwc.shape[0], pixels);
     }
 
+    /// <summary>Makes one image per entry of a uint8 tensor [N, H, W, 3], with one copy out of native memory.</summary>
+    internal static IReadOnlyList<RgbImage> SplitBatch(Tensor nhwc)
+    {
+        using var contiguous = nhwc.cpu().contiguous();
+        int count = (int)nhwc.shape[0], height = (int)nhwc.shape[1], width = (int)nhwc.shape[2];
+        int size = height * width * 3;
+        var all = contiguous.bytes;
+        var images = new RgbImage[count];
+        for (int i = 0; i < count; i++)
+        {
+            images[i] = new RgbImage(width, height, all.Slice(i * size, size).ToArray());
+        }
+
+        return images;
+    }
+
     /// <summary>Reads any image file SkiaSharp decodes (PNG, JPEG, BMP, WebP, GIF) as RGBA.</summary>
     /// <exception cref="LumenException">The file is missing, too large or not decodable (kind InputData).</exception>
     public static RgbImage Load(string path)

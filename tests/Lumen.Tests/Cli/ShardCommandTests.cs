@@ -107,4 +107,46 @@ public class ShardCommandTests
         Assert.Equal(3, mixed.ExitCode);
         Assert.Contains("different runs", mixed.Error);
     }
+
+    [Fact]
+    public void FourExplainShardsMergeIntoTheFolderOfOneRun()
+    {
+        using var folder = new TempDirectory();
+        string data = folder.File("data");
+        Directory.CreateDirectory(data);
+        TinyFashionMnist.Write(data, 10, 40);
+        CliRunner.Result Explain(string output, params string[] extra) => CliRunner.Run(["explain", "--model", "fmnist-cnn", "--weights", Fixtures.FmnistWeights,
+            "--data", data, "--split", "test", "--method", "saliency,gradcam", "--layer", "conv3", "--batch-size", "10", "--out", output, .. extra]);
+
+        var whole = Explain(folder.File("whole"));
+        Assert.True(whole.ExitCode == 0, whole.Error);
+        var manifests = new List<string>();
+        for (int shard = 0; shard < 4; shard++)
+        {
+            var part = Explain(folder.File($"shard{shard}"), "--shard", $"{shard}/4");
+            Assert.True(part.ExitCode == 0, part.Error);
+            manifests.Add(folder.File($"shard{shard}/explain.shard-{shard}-of-4.json"));
+        }
+
+        // Shard 1 of 4 holds images 10..19, numbered as in the whole dataset.
+        Assert.True(File.Exists(folder.File("shard1/00010.saliency.png")));
+        Assert.False(File.Exists(folder.File("shard1/00009.saliency.png")));
+
+        var merged = CliRunner.Run(["merge", "--out", folder.File("merged"), .. manifests]);
+        Assert.True(merged.ExitCode == 0, merged.Error);
+        Assert.Contains("40 images x 2 method(s), 160 files", merged.Output);
+        var expected = Directory.GetFiles(folder.File("whole")).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(160, expected.Count);
+        Assert.Equal(expected, Directory.GetFiles(folder.File("merged")).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToList());
+        foreach (string name in expected!)
+        {
+            Assert.Equal(File.ReadAllBytes(Path.Combine(folder.File("whole"), name!)), File.ReadAllBytes(Path.Combine(folder.File("merged"), name!)));
+        }
+
+        File.Delete(folder.File("shard2/00025.gradcam.npy"));
+        var broken = CliRunner.Run(["merge", "--out", folder.File("broken"), .. manifests]);
+        Assert.Equal(3, broken.ExitCode);
+        Assert.Contains("00025.gradcam.npy", broken.Error);
+        Assert.False(Directory.Exists(folder.File("broken")));
+    }
 }

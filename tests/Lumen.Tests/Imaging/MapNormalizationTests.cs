@@ -79,4 +79,26 @@ public class MapNormalizationTests
         Assert.Equal(ErrorKind.Usage, Assert.Throws<LumenException>(() => MapNormalization.Parse("zscore")).Kind);
         Assert.Same(MapNormalization.SymmetricAbsMax, MapNormalization.Parse("symmetric"));
     }
+
+    [Fact]
+    public void EachMapOfABatchIsNormalizedOnItsOwn()
+    {
+        // Map 0 spans -2..6, map 1 is constant, map 2 spans 0..1 with an outlier at 100.
+        using var maps = torch.tensor(new[] { -2f, 0f, 2f, 6f, 3f, 3f, 3f, 3f, 0f, 0.5f, 1f, 100f }).reshape(3, 2, 2);
+        using var minMax = MapNormalization.MinMax.NormalizeEach(maps);
+        Assert.Equal(new[] { 0f, 0.25f, 0.5f, 1f, 0f, 0f, 0f, 0f, 0f, 0.005f, 0.01f, 1f }, Values(minMax));
+        using var symmetric = MapNormalization.SymmetricAbsMax.NormalizeEach(maps);
+        Assert.Equal(new[] { 1f / 3, 0.5f, 2f / 3, 1f, 1f, 1f, 1f, 1f, 0.5f, 0.5025f, 0.505f, 1f }, Values(symmetric), new FloatTolerance(1e-6f));
+        // Map 2 between its 0th and 75th percentiles (NumPy: 0, and 1 + 0.25 · 99 = 25.75 at position 2.25 of 0, 0.5, 1, 100).
+        using var percentile = MapNormalization.Percentile(0, 75).NormalizeEach(maps);
+        Assert.Equal(new[] { 0f, 0.5f / 25.75f, 1f / 25.75f, 1f }, Values(percentile[2]), new FloatTolerance(1e-6f));
+        Assert.Equal(new float[4], Values(percentile[1]));
+    }
+
+    private sealed class FloatTolerance(float tolerance) : IEqualityComparer<float>
+    {
+        public bool Equals(float x, float y) => Math.Abs(x - y) <= tolerance;
+
+        public int GetHashCode(float obj) => 0;
+    }
 }
