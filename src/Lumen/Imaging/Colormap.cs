@@ -96,14 +96,30 @@ public sealed class Colormap
     {
         ArgumentNullException.ThrowIfNull(values);
         using var scope = torch.NewDisposeScope();
+        var table = torch.tensor(_table, [TableSize + 1, 3], ScalarType.Byte);
+        return Lookup(values, table).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Colours every element of <paramref name="values"/> like <see cref="Apply"/>, as float32 channels
+    /// <c>(byte / 255) · scale</c> with a trailing dimension of 3: the heat term of an overlay, ready to be added.
+    /// </summary>
+    internal Tensor ApplyScaled(Tensor values, float scale)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        using var scope = torch.NewDisposeScope();
+        var table = torch.tensor(_table, [TableSize + 1, 3], ScalarType.Byte).to_type(ScalarType.Float32).div(255f).mul(scale);
+        return Lookup(values, table).MoveToOuterDisposeScope();
+    }
+
+    private static Tensor Lookup(Tensor values, Tensor table)
+    {
         using var noGrad = torch.no_grad();
         var floats = values.to_type(ScalarType.Float32).cpu();
         var nan = floats.isnan();
         var index = floats.nan_to_num(0).clamp(0, 1).mul(TableSize - 1).round().to_type(ScalarType.Int64)
             .masked_fill(nan, TableSize);
-        var table = torch.tensor(_table, [TableSize + 1, 3], ScalarType.Byte);
-        var colors = table.index_select(0, index.flatten()).reshape([.. values.shape, 3]);
-        return colors.MoveToOuterDisposeScope();
+        return table.index_select(0, index.flatten()).reshape([.. values.shape, 3]);
     }
 
     /// <inheritdoc />

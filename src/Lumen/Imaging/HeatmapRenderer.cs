@@ -161,9 +161,9 @@ public static class HeatmapRenderer
             normalized = MapResizer.Resize(normalized.unsqueeze(1), height, width, upsampling).squeeze(1).clamp(0, 1);
         }
 
-        var heat = colormap.Apply(normalized).permute(0, 3, 1, 2).to_type(ScalarType.Float32).div(255f);
-        var blended = images.mul(1 - alpha).add(heat.mul(alpha));
-        var bytes = blended.clamp(0, 1).mul(255).round().to_type(ScalarType.Byte).permute(0, 2, 3, 1);
+        // Channels last throughout: (1 − alpha) · image + alpha · colour, then bytes, with no transposed copy.
+        var blended = images.permute(0, 2, 3, 1).mul(1 - alpha).add_(colormap.ApplyScaled(normalized, alpha));
+        var bytes = blended.clamp_(0, 1).mul_(255).round_().to_type(ScalarType.Byte);
         return RgbImage.SplitBatch(bytes);
     }
 
