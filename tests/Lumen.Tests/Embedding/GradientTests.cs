@@ -12,6 +12,37 @@ public class GradientTests
         return AffinityMatrix.FromNeighbors(graph, perplexity);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void AttractionEvaluatedOncePerPairEqualsTheSumOverEveryStoredEntry(int threads)
+    {
+        var p = Affinities(300, 4);
+        var y = EmbeddingTestData.RandomEmbedding(300, 3, 4);
+        var attract = new double[y.Length];
+        AttractiveForces.Compute(p, y, attract, threads);
+        double worst = 0, largest = 0;
+        for (int i = 0; i < p.Points; i++)
+        {
+            double fx = 0, fy = 0;
+            for (int e = p.RowStarts[i]; e < p.RowStarts[i + 1]; e++)
+            {
+                int j = p.Columns[e];
+                double dx = y[2 * i] - y[2 * j], dy = y[2 * i + 1] - y[2 * j + 1];
+                double w = p.Values[e] / (1 + dx * dx + dy * dy);
+                fx += w * dx;
+                fy += w * dy;
+            }
+
+            worst = Math.Max(worst, Math.Max(Math.Abs(attract[2 * i] - fx), Math.Abs(attract[2 * i + 1] - fy)));
+            largest = Math.Max(largest, Math.Max(Math.Abs(fx), Math.Abs(fy)));
+        }
+
+        // The loop works in float32 (coordinates, p and the kernel), as FIt-SNE's does: about 1e-6 relative.
+        Assert.True(worst < 1e-5 * largest, $"largest difference {worst} (largest force {largest})");
+    }
+
     [Fact]
     public void ExactGradientIsAQuarterOfTheKlGradientByFiniteDifferences()
     {
