@@ -34,13 +34,16 @@ public static class SprayCommand
         var limit = new Option<int?>("--limit") { Description = "analyse only the first N images of the class" };
         var seed = new Option<int>("--seed") { Description = "seed of k-means", DefaultValueFactory = _ => 0 };
         var output = new Option<string>("--out", "-o") { Description = "output folder", DefaultValueFactory = _ => "lumen-out" };
-        foreach (Option option in new Option[] { classOption, method, layer, parameters, size, neighbours, clusters, maxClusters, limit, seed, output }) command.Add(option);
+        var shard = new Option<string?>("--shard") { Description = "explain only shard I of N of the dataset (0-based, e.g. 0/4) and write its relevance maps; 'lumen merge' clusters all shards" };
+        foreach (Option option in new Option[] { classOption, method, layer, parameters, size, neighbours, clusters, maxClusters, limit, seed, output, shard }) command.Add(option);
 
         command.SetAction(parsed =>
         {
             int classIndex = parsed.GetValue(classOption);
             int? count = parsed.GetValue(limit);
             if (count is < 3) throw LumenException.Usage($"--limit {count}: SpRAy needs at least 3 images");
+            DatasetShard? part = parsed.GetValue(shard) is { } text ? DatasetShard.Parse(text) : null;
+            if (part is not null && count is not null) throw LumenException.Usage("--limit takes the first images of the class, which a shard cannot know; use --shard without --limit");
             var options = new SprayOptions
             {
                 Size = parsed.GetValue(size),
@@ -50,33 +53,33 @@ public static class SprayCommand
                 Seed = parsed.GetValue(seed),
                 BatchSize = dataOptions.GetBatchSize(parsed),
             };
-            if (options.Size < 1) throw LumenException.Usage($"--grid {options.Size}: expected a positive number of cells per side");
+            options.Validate();
             using var model = modelOptions.Load(parsed);
             if (classIndex < 0 || classIndex >= model.ClassCount)
                 throw LumenException.Usage($"--class {classIndex} is out of range: the model has {model.ClassCount} classes (0 to {model.ClassCount - 1})");
             var attribution = MethodCatalog.Find(parsed.GetRequiredValue(method))
                 .Build(model, new MethodOptions(parsed.GetValue(layer), ParamOption.Parse(parsed.GetValue(parameters) ?? Array.Empty<string>())));
             using var data = dataOptions.Open(parsed);
+            using var slice = part?.Of(data);
             using var scope = NewDisposeScope();
-            var (inputs, displays, indices) = Select(data, model, classIndex, count, options.BatchSize, new CliProgress(console, "reading"));
-            if (indices.Count < 3)
-                throw LumenException.InputData($"{data.Description} has {indices.Count} images of class {classIndex}; SpRAy needs at least 3");
-            if (options.Neighbours >= indices.Count)
-                throw LumenException.Usage($"--neighbours {options.Neighbours}: expected fewer than the {indices.Count} images of class {classIndex}");
-            var bar = new CliProgress(console, attribution.Name);
-            using var result = Spray.Run(model, inputs, classIndex, attribution, options, (done, total) => bar.Report(done, total, "images"));
-            Tensor labels = torch.tensor(result.Labels.Select(l => (long)l).ToArray());
-            Tensor meanDisplay = torch.stack(Enumerable.Range(0, result.Clusters.ClusterCount)
-                .Select(c => displays.index_select(0, labels.eq(c).nonzero().view(-1)).mean(new long[] { 0 })).ToList());
-            var montage = SprayFiles.Montage(result, meanDisplay);
-
+            var (inputs, displays, indices) = Select(slice ?? data, model, classIndex, count, options.BatchSize, new CliProgress(console, "reading"));
             string folder = parsed.GetRequiredValue(output);
-            Directory.CreateDirectory(folder);
-            SprayFiles.WriteJson(Path.Combine(folder, "clusters.json"), result, indices, model.Name, data.Description, classIndex, attribution.Name);
-            montage.SavePng(Path.Combine(folder, "prototypes.png"));
-            console.Out.WriteLine($"{indices.Count} images of class {classIndex} ({model.LabelOf(classIndex)}) in {result.Clusters.ClusterCount} clusters of {string.Join(", ", result.Sizes)} images");
-            console.Out.WriteLine($"eigenvalues: {string.Join(" ", result.Clusters.Eigenvalues.Select(v => v.ToString("F3", System.Globalization.CultureInfo.InvariantCulture)))}");
-            console.Out.WriteLine($"wrote {Path.Combine(folder, "clusters.json")} and prototypes.png");
+            var run = new SprayRun(model.Name, data.Description, classIndex, model.LabelOf(classIndex), attribution.Name, options);
+            if (part is { } thisShard)
+            {
+                int offset = slice!.Start;
+                var bar = new CliProgress(console, attribution.Name);
+                var relevance = indices.Count == 0 ? null : Spray.Relevance(model, inputs, classIndex, attribution, options.BatchSize, (done, total) => bar.Report(done, total, "images"));
+                Directory.CreateDirectory(folder);
+                string manifest = SprayShardFile.Write(folder, new SprayShard(thisShard, run, [.. indices.Select(i => i + offset)], relevance, inputs, displays));
+                console.Out.WriteLine($"shard {thisShard}: {indices.Count} images of class {classIndex} explained; manifest {manifest} (cluster all shards with 'lumen merge')");
+                return LumenCli.Success;
+            }
+
+            SprayOutputs.CheckEnough(indices.Count, run);
+            var progress = new CliProgress(console, attribution.Name);
+            using var result = Spray.Run(model, inputs, classIndex, attribution, options, (done, total) => progress.Report(done, total, "images"));
+            SprayOutputs.Write(folder, result, displays, indices, run, console);
             return LumenCli.Success;
         });
         return command;

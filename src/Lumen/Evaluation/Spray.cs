@@ -23,28 +23,53 @@ public static class Spray
     /// <param name="progress">Receives (images explained, total) after every batch, or null.</param>
     public static SprayResult Run(ExplainableModel model, Tensor images, int classIndex, IAttributionMethod method, SprayOptions options, Action<long, long>? progress = null)
     {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        using var scope = NewDisposeScope();
+        Tensor relevance = Relevance(model, images, classIndex, method, options.BatchSize, progress);
+        return Cluster(relevance, images, options);
+    }
+
+    /// <summary>
+    /// The first half of SpRAy: the pixel relevance [N, H, W] of class <paramref name="classIndex"/> on every image,
+    /// explained in batches of <paramref name="batchSize"/> (a sharded run computes this per shard).
+    /// </summary>
+    public static Tensor Relevance(ExplainableModel model, Tensor images, int classIndex, IAttributionMethod method, int batchSize, Action<long, long>? progress = null)
+    {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(images);
         ArgumentNullException.ThrowIfNull(method);
-        ArgumentNullException.ThrowIfNull(options);
         model.ValidateInput(images);
-        if (options.Size < 1) throw LumenException.Usage($"--grid {options.Size}: expected a positive number of cells per side");
-        if (options.BatchSize < 1) throw LumenException.Usage($"--batch-size {options.BatchSize}: expected a positive number of images");
+        if (batchSize < 1) throw LumenException.Usage($"--batch-size {batchSize}: expected a positive number of images");
         long count = images.shape[0], height = images.shape[2], width = images.shape[3];
         using var scope = NewDisposeScope();
         var maps = new List<Tensor>();
         Target target = Target.Class(classIndex);
-        for (long start = 0; start < count; start += options.BatchSize)
+        for (long start = 0; start < count; start += batchSize)
         {
             using var batchScope = NewDisposeScope();
-            Tensor batch = images.narrow(0, start, Math.Min(options.BatchSize, count - start));
+            Tensor batch = images.narrow(0, start, Math.Min(batchSize, count - start));
             var attributions = MethodRunner.RunAll(new[] { method }, batch, target,
                 Enumerable.Range((int)start, (int)batch.shape[0]).Select(i => $"#{i}").ToList());
             using var attribution = attributions[0];
             maps.Add(PixelRelevance.Of(attribution, height, width).MoveToOuterDisposeScope());
             progress?.Invoke(start + batch.shape[0], count);
         }
-        Tensor relevance = torch.cat(maps, 0);
+
+        return torch.cat(maps, 0).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The second half of SpRAy: clusters the relevance maps [N, H, W] and forms each cluster's prototypes from them
+    /// and from <paramref name="images"/> [N, C, H, W].
+    /// </summary>
+    public static SprayResult Cluster(Tensor relevance, Tensor images, SprayOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(relevance);
+        ArgumentNullException.ThrowIfNull(images);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        using var scope = NewDisposeScope();
         Tensor features = Features(relevance, options.Size);
         var clusters = SpectralClustering.Cluster(features, options.Neighbours, options.Clusters, options.MaxClusters, options.Seed);
         Tensor labels = torch.tensor(clusters.Labels.Select(l => (long)l).ToArray());

@@ -20,4 +20,12 @@ public sealed record SprayOptions
 
     /// <summary>Images per attribution call (default 64).</summary>
     public int BatchSize { get; init; } = 64;
+
+    /// <summary>Checks the settings.</summary>
+    /// <exception cref="LumenException">A size or batch size below 1 (kind Usage).</exception>
+    public void Validate()
+    {
+        if (Size < 1) throw LumenException.Usage($"--grid {Size}: expected a positive number of cells per side");
+        if (BatchSize < 1) throw LumenException.Usage($"--batch-size {BatchSize}: expected a positive number of images");
+    }
 }

@@ -47,4 +47,41 @@ public class SprayCommandTests
         var montage = RgbImage.Load(Path.Combine(output, "prototypes.png"));
         Assert.True(montage.Width >= 112);
     }
+
+    [Fact]
+    public void ThreeShardsMergedClusterExactlyAsOneRun()
+    {
+        using var folder = new TempDirectory();
+        string data = WriteShirts(folder);
+        CliRunner.Result Spray(string output, params string[] extra) => CliRunner.Run(["spray", "--model", "fmnist-cnn", "--weights", Fixtures.FmnistWeights,
+            "--data", data, "--class", "6", "--neighbours", "5", "--batch-size", "10", "--out", output, .. extra]);
+
+        var whole = Spray(folder.File("whole"));
+        Assert.True(whole.ExitCode == 0, whole.Error);
+        var manifests = new List<string>();
+        for (int shard = 0; shard < 3; shard++)
+        {
+            var part = Spray(folder.File("shards"), "--shard", $"{shard}/3");
+            Assert.True(part.ExitCode == 0, part.Error);
+            manifests.Add(folder.File($"shards/spray.shard-{shard}-of-3.json"));
+        }
+
+        Assert.False(File.Exists(folder.File("shards/clusters.json")));
+        manifests.Reverse();
+        var merged = CliRunner.Run(["merge", "--out", folder.File("merged"), .. manifests]);
+        Assert.True(merged.ExitCode == 0, merged.Error);
+        Assert.Equal(whole.Output, merged.Output.Replace(folder.File("merged"), folder.File("whole"), StringComparison.Ordinal));
+        foreach (string name in new[] { "clusters.json", "prototypes.png" })
+        {
+            Assert.Equal(File.ReadAllBytes(folder.File($"whole/{name}")), File.ReadAllBytes(folder.File($"merged/{name}")));
+        }
+
+        var incomplete = CliRunner.Run(["merge", "--out", folder.File("incomplete"), .. manifests.Take(2)]);
+        Assert.Equal(3, incomplete.ExitCode);
+        Assert.Contains("missing", incomplete.Error);
+        Assert.False(Directory.Exists(folder.File("incomplete")));
+        var limited = Spray(folder.File("limited"), "--shard", "0/3", "--limit", "5");
+        Assert.Equal(2, limited.ExitCode);
+        Assert.False(Directory.Exists(folder.File("limited")));
+    }
 }
