@@ -56,22 +56,15 @@ public static class ExplainShardFile
     /// <exception cref="LumenException">A missing or malformed manifest (kind InputData).</exception>
     public static ExplainShard Read(string path)
     {
-        if (!File.Exists(path)) throw LumenException.InputData($"shard file '{path}' does not exist");
-        try
+        return ShardManifest.Read(path, Kind, "explain shard file", (root, folder) =>
         {
-            var root = JsonNode.Parse(File.ReadAllText(path))?.AsObject() ?? throw new FormatException("empty");
-            if ((string?)root["kind"] != Kind) throw new FormatException($"its kind is not {Kind}");
             var methods = root["methods"]!.AsArray().Select(m => (string)m!).ToList();
             if (methods.Count == 0 || methods.Any(m => m != Path.GetFileName(m) || m.Length == 0)) throw new FormatException("its method list is empty or not plain names");
             int images = (int)root["images"]!;
             if (images < 1) throw new FormatException($"it counts {images} images");
-            return new ExplainShard(DatasetShard.Parse((string)root["shard"]!), Path.GetDirectoryName(Path.GetFullPath(path))!,
+            return new ExplainShard(DatasetShard.Parse((string)root["shard"]!), folder,
                 (string)root["data"]!, images, methods);
-        }
-        catch (Exception e) when (e is System.Text.Json.JsonException or FormatException or InvalidOperationException or NullReferenceException or InvalidCastException)
-        {
-            throw LumenException.InputData($"'{path}' is not a readable explain shard file: {e.Message}");
-        }
+        });
     }
 
     /// <summary>

@@ -68,12 +68,8 @@ public static class SprayShardFile
     /// <exception cref="LumenException">A missing or malformed manifest or array (kind InputData).</exception>
     public static SprayShard Read(string path)
     {
-        if (!File.Exists(path)) throw LumenException.InputData($"shard file '{path}' does not exist");
-        string folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        try
+        return ShardManifest.Read(path, Kind, "SpRAy shard", (root, folder) =>
         {
-            var root = JsonNode.Parse(File.ReadAllText(path))?.AsObject() ?? throw new FormatException("empty");
-            if ((string?)root["kind"] != Kind) throw new FormatException($"its kind is not {Kind}");
             var options = new SprayOptions
             {
                 Size = (int)root["grid"]!,
@@ -93,18 +89,13 @@ public static class SprayShardFile
 
             var tensors = names.Select(n => (string)n!).Select(name =>
             {
-                if (name != Path.GetFileName(name)) throw new FormatException($"the file name '{name}' points outside the shard's folder");
-                var tensor = NpyFile.Read(Path.Combine(folder, name));
+                var tensor = NpyFile.Read(ShardManifest.Sibling(folder, name));
                 if (tensor.dim() < 3 || tensor.shape[0] != indices.Length) throw new FormatException($"{name} does not hold {indices.Length} images");
                 return tensor;
             }).ToList();
             if (tensors.Count != 3) throw new FormatException("it does not name the relevance, inputs and displays arrays");
             return new SprayShard(DatasetShard.Parse((string)root["shard"]!), run, indices, tensors[0], tensors[1], tensors[2]);
-        }
-        catch (Exception e) when (e is System.Text.Json.JsonException or FormatException or InvalidOperationException or NullReferenceException or InvalidCastException)
-        {
-            throw LumenException.InputData($"'{path}' is not a readable SpRAy shard: {e.Message}");
-        }
+        });
     }
 
     /// <summary>

@@ -57,38 +57,23 @@ public static class FeatureShardFile
     /// <exception cref="LumenException">A missing or malformed manifest or array (kind InputData).</exception>
     public static FeatureShard Read(string manifestPath)
     {
-        if (!File.Exists(manifestPath)) throw LumenException.InputData($"shard file '{manifestPath}' does not exist");
-        string folder = Path.GetDirectoryName(Path.GetFullPath(manifestPath))!;
-        try
+        return ShardManifest.Read(manifestPath, Kind, "feature shard", (root, folder) =>
         {
-            var root = JsonNode.Parse(File.ReadAllText(manifestPath))?.AsObject() ?? throw new FormatException("empty");
-            if ((string?)root["kind"] != Kind) throw new FormatException($"its kind is not {Kind}");
             int rows = (int)root["rows"]!;
             FeatureMatrix features;
-            using (var tensor = NpyFile.Read(Sibling(folder, (string)root["features"]!))) features = FeatureMatrix.FromTensor(tensor);
+            using (var tensor = NpyFile.Read(ShardManifest.Sibling(folder, (string)root["features"]!))) features = FeatureMatrix.FromTensor(tensor);
             if (features.Rows != rows) throw new FormatException($"its features hold {features.Rows} rows, the manifest says {rows}");
             long[]? labels = null;
             if ((string?)root["labels"] is { } labelFile)
             {
-                using var tensor = NpyFile.Read(Sibling(folder, labelFile));
+                using var tensor = NpyFile.Read(ShardManifest.Sibling(folder, labelFile));
                 if (tensor.dim() != 1 || tensor.shape[0] != rows) throw new FormatException($"its labels are not {rows} ids");
                 labels = tensor.to(ScalarType.Int64).data<long>().ToArray();
             }
 
             var classNames = root["classNames"] is JsonArray names ? names.Select(n => (string)n!).ToList() : null;
             return new FeatureShard(DatasetShard.Parse((string)root["shard"]!), (string)root["source"]!, (int)root["images"]!, features, labels, classNames);
-        }
-        catch (Exception e) when (e is System.Text.Json.JsonException or FormatException or InvalidOperationException or NullReferenceException or ArgumentException or InvalidCastException)
-        {
-            throw LumenException.InputData($"'{manifestPath}' is not a readable feature shard: {e.Message}");
-        }
-    }
-
-    /// <summary>A file named by the manifest, which must lie in the manifest's own folder.</summary>
-    private static string Sibling(string folder, string name)
-    {
-        if (name != Path.GetFileName(name)) throw new FormatException($"the file name '{name}' points outside the shard's folder");
-        return Path.Combine(folder, name);
+        });
     }
 
     /// <summary>Combines all N shards of one run, in shard order, into the rows of the whole dataset.</summary>

@@ -180,13 +180,7 @@ public static class HeatmapRenderer
         Tensor result = x.dim() switch
         {
             2 => x.clone(),
-            3 => reduction switch
-            {
-                ChannelReduction.Sum => x.sum(dim: 0),
-                ChannelReduction.MeanAbs => x.abs().mean([0]),
-                ChannelReduction.MaxAbs => x.abs().amax([0]),
-                _ => throw LumenException.Usage($"Unknown channel reduction {reduction}."),
-            },
+            3 => Reduce(x, 0, reduction),
             _ => throw LumenException.Usage($"An attribution to reduce must be [C, H, W], [1, C, H, W] or [H, W], not [{string.Join(", ", attribution.shape)}]."),
         };
         return result.MoveToOuterDisposeScope();
@@ -199,16 +193,19 @@ public static class HeatmapRenderer
         {
             3 => maps,
             4 when maps.shape[1] == 1 => maps.squeeze(1),
-            4 => reduction switch
-            {
-                ChannelReduction.Sum => maps.sum(dim: 1),
-                ChannelReduction.MeanAbs => maps.abs().mean([1]),
-                ChannelReduction.MaxAbs => maps.abs().amax([1]),
-                _ => throw LumenException.Usage($"Unknown channel reduction {reduction}."),
-            },
+            4 => Reduce(maps, 1, reduction),
             _ => throw LumenException.Usage($"Maps for a batch must be [N, h, w], [N, 1, h, w] or [N, C, h, w], not [{string.Join(", ", maps.shape)}]."),
         };
     }
+
+    /// <summary>Reduces the channel dimension <paramref name="dim"/> as <paramref name="reduction"/> says.</summary>
+    private static Tensor Reduce(Tensor x, long dim, ChannelReduction reduction) => reduction switch
+    {
+        ChannelReduction.Sum => x.sum(dim: dim),
+        ChannelReduction.MeanAbs => x.abs().mean([dim]),
+        ChannelReduction.MaxAbs => x.abs().amax([dim]),
+        _ => throw LumenException.Usage($"Unknown channel reduction {reduction}."),
+    };
 
     private static Tensor As2d(Tensor map, string name)
     {

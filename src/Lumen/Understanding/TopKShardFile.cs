@@ -76,11 +76,8 @@ public static class TopKShardFile
     /// <exception cref="LumenException">The file is missing or is not a top-K shard file (kind InputData).</exception>
     public static TopKShardContents Read(string path)
     {
-        if (!File.Exists(path)) throw LumenException.InputData($"shard file '{path}' does not exist");
-        try
+        return ShardManifest.Read(path, Kind, "top-K shard file", (root, folder) =>
         {
-            var root = JsonNode.Parse(File.ReadAllText(path))?.AsObject() ?? throw new FormatException("empty");
-            if ((string?)root["kind"] != Kind) throw new FormatException($"its kind is not {Kind}");
             int k = (int)root["k"]!;
             var units = root["units"]!.AsArray().Select(node => new UnitRanking(
                 new Unit(Enum.Parse<UnitKind>((string)node!["kind"]!), (string?)node["layer"], (int)node["index"]!, (int?)node["row"], (int?)node["column"]),
@@ -104,11 +101,7 @@ public static class TopKShardFile
             var classNames = root["classNames"] is JsonArray names ? names.Select(n => (string)n!).ToList() : null;
             var result = new TopKResult(k, images, units, thumbnails);
             return new TopKShardContents((string)root["model"]!, result, DatasetShard.Parse((string)root["shard"]!), (string)root["data"]!, images, examples, classNames);
-        }
-        catch (Exception e) when (e is JsonException or FormatException or InvalidOperationException or NullReferenceException or ArgumentException or InvalidCastException or LumenException)
-        {
-            throw LumenException.InputData($"'{path}' is not a readable top-K shard file: {e.Message}");
-        }
+        });
     }
 
     private static JsonArray Examples(IReadOnlyList<RankedExample> examples) =>
