@@ -26,10 +26,13 @@ public sealed class AffinityMatrix
     /// <summary>p_ij of each stored entry.</summary>
     public double[] Values { get; }
 
-    /// <summary>The values as float32, for the attraction loop (half the memory traffic of <see cref="Values"/>).</summary>
-    internal float[] SingleValues => _single ??= Values.Select(v => (float)v).ToArray();
+    /// <summary>
+    /// The entries with j &gt; i (each pair once, since p_ij = p_ji) as float32 rows, for the attraction loop, which
+    /// then does half the work and streams half the bytes.
+    /// </summary>
+    internal UpperTriangle Upper => _upper ??= UpperTriangle.Of(this);
 
-    private float[]? _single;
+    private UpperTriangle? _upper;
 
     /// <summary>Number of stored entries.</summary>
     public int NonZeros => Columns.Length;

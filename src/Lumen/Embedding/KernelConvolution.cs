@@ -15,7 +15,7 @@ namespace Lumen.Embedding;
 internal sealed class KernelConvolution : IDisposable
 {
     private Tensor? _parsevalK1;
-    private Tensor? _k2Spectrum;
+    private Tensor? _vectorSpectra;
     private int _nodes = -1;
     private double _spacing = double.NaN;
 
@@ -23,37 +23,31 @@ internal sealed class KernelConvolution : IDisposable
     public int KernelTransforms { get; private set; }
 
     /// <summary>
-    /// Convolves the three charge grids in <paramref name="charges"/> ([3, m, m]: unit charges, x, y) with K2 and writes
-    /// the three potential grids to <paramref name="potentials"/> ([3, m, m]). Returns Σ_a q(a) (K1 * q)(a) for the
-    /// unit charges q, which equals Σ_i of K1's potential interpolated at the points; computed by Parseval's identity,
-    /// Σ_f K̂1(f) |q̂(f)|² / (2m)², so K1's potential needs no inverse transform.
+    /// Convolves the unit-charge grid <paramref name="charges"/> ([m, m]) with the vector kernel K2(d)·d and writes its two
+    /// components (x, then y) to <paramref name="potentials"/> ([2, m, m]). Returns Σ_a q(a) (K1 * q)(a), which equals
+    /// Σ_i of K1's potential interpolated at the points; computed by Parseval's identity, Σ_f K̂1(f) |q̂(f)|² / (2m)², so
+    /// K1's potential needs no inverse transform.
     /// </summary>
     /// <remarks>
     /// Each transform is split into 1-D passes that skip what is known or not needed: the forward row pass only
-    /// transforms the m rows that hold charges, the inverse row pass only the m rows that are read. Grids are done one
-    /// at a time, which keeps every temporary small enough for the allocator to reuse.
+    /// transforms the m rows that hold charges, the inverse row pass only the m rows that are read.
     /// </remarks>
     public double Convolve(int m, double spacing, float[] charges, float[] potentials)
     {
-        if (charges.Length != 3 * m * m || potentials.Length != 3 * m * m)
-            throw new ArgumentException($"Charge and potential grids must hold 3 grids of {m} x {m} nodes.");
+        if (charges.Length != m * m || potentials.Length != 2 * m * m)
+            throw new ArgumentException($"The charge grid must hold {m} x {m} nodes and the potentials 2 grids of them.");
         EnsureKernels(m, spacing);
         using var noGrad = torch.no_grad();
+        using var scope = torch.NewDisposeScope();
         long size = 2L * m;
-        double unitSum = 0;
-        for (int g = 0; g < 3; g++)
-        {
-            using var scope = torch.NewDisposeScope();
-            var grid = torch.empty(new long[] { m, m });
-            grid.data<float>().CopyFrom(charges.AsSpan(g * m * m, m * m));
-            var spectrum = torch.fft.fft_(torch.fft.rfft(grid, size, 1), size, 0);
-            if (g == 0)
-                unitSum = (spectrum.abs().square() * _parsevalK1!).sum(type: ScalarType.Float64).item<double>();
-            var rows = torch.fft.ifft(spectrum * _k2Spectrum!, size, 0)[..m];
-            var potential = torch.fft.irfft(rows, size, 1)[.., ..m].contiguous();
-            potential.data<float>().CopyTo(potentials.AsSpan(g * m * m, m * m));
-        }
-
+        var grid = torch.empty(new long[] { m, m });
+        grid.data<float>().CopyFrom(charges);
+        var spectrum = torch.fft.fft_(torch.fft.rfft(grid, size, 1), size, 0);
+        var power = torch.view_as_real(spectrum).square().sum(-1);
+        double unitSum = (power * _parsevalK1!).sum(type: ScalarType.Float64).item<double>();
+        var rows = torch.fft.ifft(spectrum.unsqueeze(0) * _vectorSpectra!, size, 1)[.., ..m];
+        var potential = torch.fft.irfft(rows, size, 2)[.., .., ..m].contiguous();
+        potential.data<float>().CopyTo(potentials);
         return unitSum;
     }
 
@@ -61,7 +55,7 @@ internal sealed class KernelConvolution : IDisposable
     {
         if (m == _nodes && spacing == _spacing) return;
         _parsevalK1?.Dispose();
-        _k2Spectrum?.Dispose();
+        _vectorSpectra?.Dispose();
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
         long size = 2L * m;
@@ -73,11 +67,13 @@ internal sealed class KernelConvolution : IDisposable
         var keep = (1 - outside).unsqueeze(1) * (1 - outside).unsqueeze(0);
         k1 = k1 * keep;
         var k2 = k1.square();
+        // Rows are y, columns x: the x component is K2 times the column offset.
+        var vector = torch.stack(new[] { k2 * offset.unsqueeze(0), k2 * offset.unsqueeze(1) });
         // Parseval over the half spectrum: columns 1 .. m − 1 stand for two columns of the full one.
         var columnWeight = torch.full(size / 2 + 1, 2.0 / (size * size), dtype: ScalarType.Float32);
         columnWeight[0] = columnWeight[-1] = 1.0f / (size * size);
         _parsevalK1 = (torch.fft.rfft2(k1.to(ScalarType.Float32)).real * columnWeight).contiguous().MoveToOuterDisposeScope();
-        _k2Spectrum = torch.fft.rfft2(k2.to(ScalarType.Float32)).real.contiguous().MoveToOuterDisposeScope();
+        _vectorSpectra = torch.fft.rfft2(vector.to(ScalarType.Float32)).contiguous().MoveToOuterDisposeScope();
         _nodes = m;
         _spacing = spacing;
         KernelTransforms++;
@@ -87,7 +83,7 @@ internal sealed class KernelConvolution : IDisposable
     public void Dispose()
     {
         _parsevalK1?.Dispose();
-        _k2Spectrum?.Dispose();
-        _parsevalK1 = _k2Spectrum = null;
+        _vectorSpectra?.Dispose();
+        _parsevalK1 = _vectorSpectra = null;
     }
 }

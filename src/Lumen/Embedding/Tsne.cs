@@ -57,7 +57,7 @@ public static class Tsne
         {
             TsneEngine.Exact => new ExactRepulsion(threads),
             TsneEngine.BarnesHut => new BarnesHutRepulsion(options.Theta, threads),
-            _ => new FftRepulsion(options.MinIntervals, options.BoxesPerUnit, threads),
+            _ => new FftRepulsion(options.MinIntervals, options.AutoBoxesPerUnit(p.Points), threads, options.InterpolationPoints),
         };
 
         try
@@ -82,7 +82,7 @@ public static class Tsne
         var position = Enumerable.Range(0, n).ToArray();
         var tree = new QuadTree();
         var attract = new double[2 * n];
-        var single = new float[2 * n];
+        var workspace = new AttractionWorkspace();
         var repel = new double[2 * n];
         var update = new double[2 * n];
         var gains = new double[2 * n];
@@ -116,7 +116,7 @@ public static class Tsne
             double rate = options.LearningRate ?? Math.Max(n / alpha, 1e-3);
 
             double z = repulsion.Compute(y, repel);
-            AttractiveForces.Compute(p, y, attract, threads, single);
+            AttractiveForces.Compute(p, y, attract, threads, workspace);
             bool report = (iter + 1) % Math.Max(1, options.ReportEvery) == 0 || iter == total - 1;
             if (report)
             {

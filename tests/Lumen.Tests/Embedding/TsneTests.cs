@@ -20,11 +20,9 @@ public class TsneTests
         }
 
         Assert.True(Math.Abs(kl[TsneEngine.BarnesHut] / kl[TsneEngine.Exact] - 1) < 0.03, $"BH {kl[TsneEngine.BarnesHut]} vs exact {kl[TsneEngine.Exact]}");
-        // Measured: FFT 0.661 vs exact 0.634 (+4.3 %) at the default grid (1 box per unit, FIt-SNE's and openTSNE's).
-        // The cause is the grid's interpolation error, not a defect: about 2 and 4 boxes per unit give +1.5 %, +0.7 %
-        // (TsneOptions.BoxesPerUnit; too slow for this suite at 1,000 iterations), and the force error falls with the
-        // node spacing as 3-point interpolation should (KernelConvolutionTests.FinerGridsApproachTheExactForces).
-        Assert.True(Math.Abs(kl[TsneEngine.Fft] / kl[TsneEngine.Exact] - 1) < 0.07, $"FFT {kl[TsneEngine.Fft]} vs exact {kl[TsneEngine.Exact]}");
+        // The automatic grid below 10,000 points has 2 boxes per unit; at 1 (FIt-SNE's and openTSNE's grid) the KL is
+        // higher by the interpolation error (measured on 2,000 points: +3.8 % at 1, +1.3 % at 2).
+        Assert.True(Math.Abs(kl[TsneEngine.Fft] / kl[TsneEngine.Exact] - 1) < 0.03, $"FFT {kl[TsneEngine.Fft]} vs exact {kl[TsneEngine.Exact]}");
     }
 
     [Theory]
