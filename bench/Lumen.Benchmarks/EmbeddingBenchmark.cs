@@ -55,7 +55,7 @@ public static class EmbeddingBenchmark
         var xs = Enumerable.Range(0, n).Select(i => result.Embedding[2 * i]).ToArray();
         var ys = Enumerable.Range(0, n).Select(i => result.Embedding[2 * i + 1]).ToArray();
         Console.WriteLine($"  extent {xs.Max() - xs.Min():0.0} x {ys.Max() - ys.Min():0.0}");
-        Console.WriteLine($"t-SNE {engine} on {n} points: {total.TotalSeconds:0.0} s (neighbours + affinities + init {result.NeighborTime.TotalSeconds:0.0} s, optimisation {result.OptimizationTime.TotalSeconds:0.0} s); KL {result.KlDivergence:0.000}; 10-NN agreement {knn:0.000}; trustworthiness(k=10, 5000 sample) {trust:0.0000}; load average {LoadAverage()}");
+        Console.WriteLine($"t-SNE {engine} on {n} points: {total.TotalSeconds:0.0} s (neighbours + affinities + init {result.NeighborTime.TotalSeconds:0.0} s, optimisation {result.OptimizationTime.TotalSeconds:0.0} s, of which repulsion {result.RepulsionTime.TotalSeconds:0.0} s); KL {result.KlDivergence:0.000}; 10-NN agreement {knn:0.000}; trustworthiness(k=10, 5000 sample) {trust:0.0000}; load average {LoadAverage()}");
     }
 
     private static void Recall(FeatureMatrix data)

@@ -88,6 +88,7 @@ public static class Tsne
         var gains = new double[2 * n];
         Array.Fill(gains, 1.0);
         var history = new List<(int, double)>();
+        var repulsionTime = TimeSpan.Zero;
         int total = options.ExaggerationIterations + options.Iterations;
         for (int iter = 0; iter < total; iter++)
         {
@@ -115,7 +116,9 @@ public static class Tsne
             double momentum = early ? options.InitialMomentum : options.FinalMomentum;
             double rate = options.LearningRate ?? Math.Max(n / alpha, 1e-3);
 
+            long before = Stopwatch.GetTimestamp();
             double z = repulsion.Compute(y, repel);
+            repulsionTime += Stopwatch.GetElapsedTime(before);
             AttractiveForces.Compute(p, y, attract, threads, workspace);
             bool report = (iter + 1) % Math.Max(1, options.ReportEvery) == 0 || iter == total - 1;
             if (report)
@@ -139,7 +142,7 @@ public static class Tsne
             result[2 * position[k] + 1] = y[2 * k + 1];
         }
 
-        return new TsneResult(result, original, engine, history, prepared, clock.Elapsed);
+        return new TsneResult(result, original, engine, history, prepared, clock.Elapsed, repulsionTime);
     }
 
     private static void Step(double[] y, double[] attract, double[] repel, double[] update, double[] gains,

@@ -4,8 +4,9 @@ namespace Lumen.Embedding;
 public sealed class TsneResult
 {
     internal TsneResult(double[] embedding, AffinityMatrix affinities, TsneEngine engine, IReadOnlyList<(int Iteration, double Kl)> history,
-        TimeSpan neighborTime, TimeSpan optimizationTime)
+        TimeSpan neighborTime, TimeSpan optimizationTime, TimeSpan repulsionTime)
     {
+        RepulsionTime = repulsionTime;
         Embedding = embedding;
         Affinities = affinities;
         Engine = engine;
@@ -34,4 +35,7 @@ public sealed class TsneResult
 
     /// <summary>Time of the gradient descent.</summary>
     public TimeSpan OptimizationTime { get; }
+
+    /// <summary>The part of <see cref="OptimizationTime"/> spent in the repulsion engine.</summary>
+    public TimeSpan RepulsionTime { get; }
 }
