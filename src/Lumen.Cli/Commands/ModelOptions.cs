@@ -7,6 +7,15 @@ namespace Lumen.Cli.Commands;
 /// <summary>The options that choose a model, shared by every command that runs one.</summary>
 public sealed class ModelOptions
 {
+    private readonly DeviceOption device;
+
+    /// <summary>Creates the options; the loaded model goes to the device that <paramref name="device"/> gives.</summary>
+    public ModelOptions(DeviceOption device)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        this.device = device;
+    }
+
     /// <summary>--model NAME.</summary>
     public Option<string> Model { get; } = new("--model", "-m")
     {
@@ -56,7 +65,7 @@ public sealed class ModelOptions
     }
 
     /// <summary>
-    /// Builds and loads the chosen model. An ONNX file is imported; when its graph is outside the importer's coverage
+    /// Builds and loads the chosen model and moves it to the <c>--device</c> given. An ONNX file is imported; when its graph is outside the importer's coverage
     /// and <paramref name="methods"/> are all perturbation methods, it runs on ONNX Runtime instead, and a notice
     /// saying so goes to <paramref name="notices"/> (no fallback when either is null).
     /// </summary>
@@ -67,7 +76,7 @@ public sealed class ModelOptions
         if (!OnnxImporter.IsOnnxPath(model))
         {
             if (preprocessingGiven) throw LumenException.Usage("--mean, --std and --size apply to ONNX models only; built-in models know their preprocessing");
-            return ModelCatalog.Load(model, parsed.GetValue(Weights), parsed.GetValue(Classes));
+            return MoveTo(ModelCatalog.Load(model, parsed.GetValue(Weights), parsed.GetValue(Classes)), parsed);
         }
         if (parsed.GetValue(Weights) is not null)
             throw LumenException.Usage("--weights does not apply to an ONNX model: its weights are inside the .onnx file (and its external data)");
@@ -93,8 +102,22 @@ public sealed class ModelOptions
         }
         try
         {
+            loaded.To(device.Resolve(parsed));
             CheckClasses(loaded, parsed.GetValue(Classes), sidecar.Labels);
             return loaded;
+        }
+        catch
+        {
+            loaded.Dispose();
+            throw;
+        }
+    }
+
+    private ExplainableModel MoveTo(ExplainableModel loaded, ParseResult parsed)
+    {
+        try
+        {
+            return loaded.To(device.Resolve(parsed));
         }
         catch
         {
@@ -109,7 +132,7 @@ public sealed class ModelOptions
         using (var scope = TorchSharp.torch.NewDisposeScope())
         using (var noGrad = TorchSharp.torch.no_grad())
         {
-            found = model.Forward(TorchSharp.torch.zeros(model.InputShapeWithBatch(1))).shape[1];
+            found = model.Forward(TorchSharp.torch.zeros(model.InputShapeWithBatch(1), device: model.Device.Torch)).shape[1];
         }
         if (classes is int given && given != found)
             throw LumenException.Usage($"--classes {given} does not match the ONNX model, which returns {found} classes");
