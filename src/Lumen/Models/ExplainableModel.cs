@@ -57,9 +57,9 @@ public sealed class ExplainableModel : IDisposable
     {
         ArgumentNullException.ThrowIfNull(device);
         if (device == Device) return this;
-        device.EnsureAvailable();
         if (Module is Onnx.OnnxRuntimeModule)
             throw LumenException.Usage($"{Name} runs on ONNX Runtime, which Lumen runs on the CPU only; use device cpu (or a model the ONNX importer can build)");
+        device.EnsureAvailable();
         Module.to(device.Torch);
         foreach (var parameter in Module.parameters()) parameter.requires_grad = false;
         Device = device;
@@ -130,7 +130,7 @@ public sealed class ExplainableModel : IDisposable
         if (input.dtype != ScalarType.Float32)
             throw LumenException.Usage($"input dtype {input.dtype} does not fit {Name}: expected float32");
         if (!Device.Holds(input))
-            throw LumenException.Usage($"the input is on {ComputeDevice.Of(input)} but {Name} is on {Device}; move it with input.to(model.Device.Torch)");
+            throw LumenException.Usage($"the input is on {input.device} but {Name} is on {Device}; move it with input.to(model.Device.Torch)");
     }
 
     /// <summary>The logits [N, K] for a batch [N, C, H, W], with the autograd graph if gradients are enabled.</summary>
