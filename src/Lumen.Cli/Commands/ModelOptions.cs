@@ -65,9 +65,10 @@ public sealed class ModelOptions
     }
 
     /// <summary>
-    /// Builds and loads the chosen model and moves it to the <c>--device</c> given. An ONNX file is imported; when its graph is outside the importer's coverage
-    /// and <paramref name="methods"/> are all perturbation methods, it runs on ONNX Runtime instead, and a notice
-    /// saying so goes to <paramref name="notices"/> (no fallback when either is null).
+    /// Builds and loads the chosen model and moves it to the <c>--device</c> given. An ONNX file is imported; when its
+    /// graph is outside the importer's coverage and <paramref name="methods"/> are all perturbation methods, it runs on
+    /// ONNX Runtime instead (CPU only), and a notice saying so goes to <paramref name="notices"/> (no fallback when
+    /// either is null).
     /// </summary>
     public ExplainableModel Load(ParseResult parsed, IReadOnlyList<string>? methods = null, TextWriter? notices = null)
     {
@@ -97,6 +98,8 @@ public sealed class ModelOptions
             var needModule = methods.Where(m => !OnnxRuntimeModule.BlackBoxMethods.Contains(m)).ToList();
             if (needModule.Count > 0)
                 throw LumenException.Model($"{error.Message}; so {string.Join(", ", needModule)} cannot run on {model} (on ONNX Runtime only {string.Join(", ", OnnxRuntimeModule.BlackBoxMethods)} can)");
+            if (device.Resolve(parsed) is { IsCpu: false } elsewhere)
+                throw LumenException.Usage($"{error.Message}; the ONNX Runtime fallback runs on the CPU only, not on --device {elsewhere}; use --device cpu");
             notices.WriteLine($"lumen: {error.Message}; running {model} on ONNX Runtime as a black box (perturbation methods only)");
             loaded = OnnxBlackBox.Load(model, options);
         }
