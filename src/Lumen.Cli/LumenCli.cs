@@ -26,21 +26,23 @@ public static class LumenCli
         root.Add(verbose);
         var threads = new ThreadsOption();
         root.Add(threads.Option);
+        var device = new DeviceOption();
+        root.Add(device.Option);
         var console = new CliConsole(output, error) { Cancellation = cancellation };
-        root.Add(BenchCommand.Create(console, threads));
-        root.Add(DemoCommand.Create(console));
-        root.Add(ExplainCommand.Create(console));
-        root.Add(EvaluateCommand.Create(console));
-        root.Add(EmbedCommand.Create(console, threads));
-        root.Add(LayersCommand.Create(console));
+        root.Add(BenchCommand.Create(console, threads, device));
+        root.Add(DemoCommand.Create(console, device));
+        root.Add(ExplainCommand.Create(console, device));
+        root.Add(EvaluateCommand.Create(console, device));
+        root.Add(EmbedCommand.Create(console, threads, device));
+        root.Add(LayersCommand.Create(console, device));
         root.Add(MethodsCommand.Create(console));
         root.Add(MergeCommand.Create(console));
         root.Add(ModelsCommand.Create(console));
-        root.Add(TrainCommand.Create(console));
-        root.Add(ReportCommand.Create(console));
-        root.Add(SprayCommand.Create(console));
-        root.Add(TopKCommand.Create(console));
-        root.Add(VisualizeCommand.Create(console));
+        root.Add(TrainCommand.Create(console, device));
+        root.Add(ReportCommand.Create(console, device));
+        root.Add(SprayCommand.Create(console, device));
+        root.Add(TopKCommand.Create(console, device));
+        root.Add(VisualizeCommand.Create(console, device));
 
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
@@ -50,6 +52,7 @@ public static class LumenCli
         }
         try
         {
+            device.Resolve(parsed); // an unknown or absent device stops every command before it starts
             using var threadCount = threads.Apply(parsed);
             return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false });
         }

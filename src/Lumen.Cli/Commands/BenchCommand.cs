@@ -14,10 +14,10 @@ namespace Lumen.Cli.Commands;
 public static class BenchCommand
 {
     /// <summary>Builds the command.</summary>
-    public static Command Create(CliConsole console, ThreadsOption threads)
+    public static Command Create(CliConsole console, ThreadsOption threads, DeviceOption device)
     {
         var command = new Command("bench", "Measure what each method costs on a model, in units of one forward (+ backward) pass, and inference images per second.");
-        var modelOptions = new ModelOptions();
+        var modelOptions = new ModelOptions(device);
         modelOptions.AddTo(command);
         var methods = new Option<string[]>("--method") { Description = "methods to measure, comma-separated (default: every method; layer methods need --layer)", AllowMultipleArgumentsPerToken = true };
         var layer = new Option<string?>("--layer", "-l") { Description = "the layer of layer methods (e.g. layer4 for resnet18)" };
@@ -58,7 +58,7 @@ public static class BenchCommand
             }
             line.Report(built.Count, built.Count, "inference throughput");
             var report = new CostReport(model.Name, options.Images, threadCount,
-                $"{Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}", rows, benchmark.MeasureThroughput());
+                $"{Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}{(model.Device.IsCpu ? "" : $", device {model.Device}")}", rows, benchmark.MeasureThroughput());
 
             string folder = parsed.GetRequiredValue(output);
             Directory.CreateDirectory(folder);

@@ -13,7 +13,7 @@ namespace Lumen.Cli.Commands;
 public static class DemoCommand
 {
     /// <summary>Builds the command.</summary>
-    public static Command Create(CliConsole console)
+    public static Command Create(CliConsole console, DeviceOption device)
     {
         var command = new Command("demo", "Train on Fashion-MNIST, plant a shortcut, explain both models, and write an HTML report.");
         var data = new Option<string>("--data", "-d") { Description = $"Fashion-MNIST IDX files: '{ImageDatasets.FashionMnistAlias}' ({ImageDatasets.FashionMnistFolder}) or a folder", DefaultValueFactory = _ => ImageDatasets.FashionMnistAlias };
@@ -35,7 +35,10 @@ public static class DemoCommand
                 new TrainingOptions { Epochs = parsed.GetValue(epochs), Seed = parsed.GetValue(seed) },
                 new ShortcutSettings { Seed = parsed.GetValue(seed), TargetClass = parsed.GetValue(shortcutClass) },
                 parsed.GetValue(retrain),
-                parsed.GetValue(trainingImages) is int n ? (n >= 1 ? n : throw LumenException.Usage($"--train-images must be at least 1 (got {n})")) : null);
+                parsed.GetValue(trainingImages) is int n ? (n >= 1 ? n : throw LumenException.Usage($"--train-images must be at least 1 (got {n})")) : null)
+            {
+                Device = device.Resolve(parsed),
+            };
             console.Out.WriteLine(DemoPipeline.Run(settings, console));
             return LumenCli.Success;
         });

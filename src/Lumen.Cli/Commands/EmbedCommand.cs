@@ -11,10 +11,10 @@ namespace Lumen.Cli.Commands;
 public static class EmbedCommand
 {
     /// <summary>Builds the command.</summary>
-    public static Command Create(CliConsole console, ThreadsOption threads)
+    public static Command Create(CliConsole console, ThreadsOption threads, DeviceOption device)
     {
         var command = new Command("embed", "Map a dataset's features (any layer) or a feature matrix to 2-D with PCA or t-SNE: coordinates, quality figures and a scatter plot.");
-        var modelOptions = new ModelOptions();
+        var modelOptions = new ModelOptions(device);
         modelOptions.Model.Required = false;
         modelOptions.AddTo(command);
         var dataOptions = new DataOptions();

@@ -81,7 +81,7 @@ public static class ExplainDatasetRunner
         DatasetBatch batch, List<int> todo, Func<int, string> stem)
     {
         using var rows = torch.tensor(todo.Select(i => (long)i).ToArray());
-        var input = batch.Input.index_select(0, rows);
+        var input = batch.Input.index_select(0, rows).to(model.Device.Torch);
         var display = batch.Display.index_select(0, rows);
         var names = todo.Select(i => stem(batch.Start + i)).ToList();
         var logits = model.Predict(input);

@@ -20,10 +20,10 @@ public sealed class ExplainInput : IDisposable
         ArrayStem = arrayStem;
     }
 
-    /// <summary>The model-ready batch.</summary>
+    /// <summary>The model-ready batch, on the model's device.</summary>
     public Tensor Input { get; }
 
-    /// <summary>The pictures to draw heatmaps on.</summary>
+    /// <summary>The pictures to draw heatmaps on (on the CPU).</summary>
     public Tensor Display { get; }
 
     /// <summary>A file-name stem per image.</summary>
@@ -40,9 +40,10 @@ public sealed class ExplainInput : IDisposable
     {
         if (model.Preprocessing.Channels != model.InputShape[0])
             throw LumenException.Usage($"{model.Name} takes {model.InputShape[0]}-channel input, which image files cannot give; pass a preprocessed array with --input FILE.npy");
+        using var scope = NewDisposeScope();
         using var loaded = ImageLoader.Load(paths, model.Preprocessing);
         var stems = UniqueStems(paths.Select(Path.GetFileNameWithoutExtension).Select(stem => stem ?? "image").ToList());
-        return new ExplainInput(loaded.Input.clone().DetachFromDisposeScope(), loaded.Display.clone().DetachFromDisposeScope(), stems, null);
+        return new ExplainInput(loaded.Input.clone().to(model.Device.Torch).DetachFromDisposeScope(), loaded.Display.clone().DetachFromDisposeScope(), stems, null);
     }
 
     /// <summary>Reads a preprocessed float32 array [N, C, H, W]; no resizing or normalization is applied.</summary>
@@ -52,11 +53,12 @@ public sealed class ExplainInput : IDisposable
         Tensor input = NpyFile.Read(path);
         if (input.dtype != ScalarType.Float32)
             throw LumenException.InputData($"{Path.GetFileName(path)} holds {input.dtype}, but --input needs a float32 array [N, {string.Join(", ", model.InputShape)}]");
-        model.ValidateInput(input);
+        Tensor onDevice = input.to(model.Device.Torch);
+        model.ValidateInput(onDevice);
         Tensor display = DisplayFromInput(input);
         string stem = Path.GetFileNameWithoutExtension(path);
         var stems = Enumerable.Range(0, (int)input.shape[0]).Select(i => $"{stem}.{i}").ToList();
-        return new ExplainInput(input.DetachFromDisposeScope(), display.DetachFromDisposeScope(), stems, stem);
+        return new ExplainInput(onDevice.DetachFromDisposeScope(), display.DetachFromDisposeScope(), stems, stem);
     }
 
     /// <summary>Each image min-max scaled to [0, 1] and repeated to three channels when grey.</summary>

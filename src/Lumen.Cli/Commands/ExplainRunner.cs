@@ -86,7 +86,7 @@ public static class ExplainRunner
     {
         using var scope = NewDisposeScope();
         Tensor probabilities = logits.softmax(1);
-        long[] predicted = logits.argmax(1).data<long>().ToArray();
+        long[] predicted = logits.argmax(1).cpu().data<long>().ToArray();
         var images = Enumerable.Range(0, input.Count).Select(i => new ImageSummary(
             input.Stems[i],
             predicted[i],

@@ -6,10 +6,10 @@ namespace Lumen.Cli.Commands;
 public static class LayersCommand
 {
     /// <summary>Builds the command.</summary>
-    public static Command Create(CliConsole console)
+    public static Command Create(CliConsole console, DeviceOption device)
     {
         var command = new Command("layers", "List a model's layers with type and output shape (the names --layer accepts).");
-        var modelOptions = new ModelOptions();
+        var modelOptions = new ModelOptions(device);
         modelOptions.AddTo(command);
         command.SetAction(parsed =>
         {

@@ -7,6 +7,15 @@ namespace Lumen.Cli.Commands;
 /// <summary>The options that choose a model, shared by every command that runs one.</summary>
 public sealed class ModelOptions
 {
+    private readonly DeviceOption device;
+
+    /// <summary>Creates the options; the loaded model goes to the device that <paramref name="device"/> gives.</summary>
+    public ModelOptions(DeviceOption device)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        this.device = device;
+    }
+
     /// <summary>--model NAME.</summary>
     public Option<string> Model { get; } = new("--model", "-m")
     {
@@ -56,9 +65,10 @@ public sealed class ModelOptions
     }
 
     /// <summary>
-    /// Builds and loads the chosen model. An ONNX file is imported; when its graph is outside the importer's coverage
-    /// and <paramref name="methods"/> are all perturbation methods, it runs on ONNX Runtime instead, and a notice
-    /// saying so goes to <paramref name="notices"/> (no fallback when either is null).
+    /// Builds and loads the chosen model and moves it to the <c>--device</c> given. An ONNX file is imported; when its
+    /// graph is outside the importer's coverage and <paramref name="methods"/> are all perturbation methods, it runs on
+    /// ONNX Runtime instead (CPU only), and a notice saying so goes to <paramref name="notices"/> (no fallback when
+    /// either is null).
     /// </summary>
     public ExplainableModel Load(ParseResult parsed, IReadOnlyList<string>? methods = null, TextWriter? notices = null)
     {
@@ -67,7 +77,7 @@ public sealed class ModelOptions
         if (!OnnxImporter.IsOnnxPath(model))
         {
             if (preprocessingGiven) throw LumenException.Usage("--mean, --std and --size apply to ONNX models only; built-in models know their preprocessing");
-            return ModelCatalog.Load(model, parsed.GetValue(Weights), parsed.GetValue(Classes));
+            return MoveTo(ModelCatalog.Load(model, parsed.GetValue(Weights), parsed.GetValue(Classes)), parsed);
         }
         if (parsed.GetValue(Weights) is not null)
             throw LumenException.Usage("--weights does not apply to an ONNX model: its weights are inside the .onnx file (and its external data)");
@@ -88,13 +98,29 @@ public sealed class ModelOptions
             var needModule = methods.Where(m => !OnnxRuntimeModule.BlackBoxMethods.Contains(m)).ToList();
             if (needModule.Count > 0)
                 throw LumenException.Model($"{error.Message}; so {string.Join(", ", needModule)} cannot run on {model} (on ONNX Runtime only {string.Join(", ", OnnxRuntimeModule.BlackBoxMethods)} can)");
+            if (device.Resolve(parsed) is { IsCpu: false } elsewhere)
+                throw LumenException.Usage($"{error.Message}; the ONNX Runtime fallback runs on the CPU only, not on --device {elsewhere}; use --device cpu");
             notices.WriteLine($"lumen: {error.Message}; running {model} on ONNX Runtime as a black box (perturbation methods only)");
             loaded = OnnxBlackBox.Load(model, options);
         }
         try
         {
+            loaded.To(device.Resolve(parsed));
             CheckClasses(loaded, parsed.GetValue(Classes), sidecar.Labels);
             return loaded;
+        }
+        catch
+        {
+            loaded.Dispose();
+            throw;
+        }
+    }
+
+    private ExplainableModel MoveTo(ExplainableModel loaded, ParseResult parsed)
+    {
+        try
+        {
+            return loaded.To(device.Resolve(parsed));
         }
         catch
         {
@@ -109,7 +135,7 @@ public sealed class ModelOptions
         using (var scope = TorchSharp.torch.NewDisposeScope())
         using (var noGrad = TorchSharp.torch.no_grad())
         {
-            found = model.Forward(TorchSharp.torch.zeros(model.InputShapeWithBatch(1))).shape[1];
+            found = model.Forward(TorchSharp.torch.zeros(model.InputShapeWithBatch(1), device: model.Device.Torch)).shape[1];
         }
         if (classes is int given && given != found)
             throw LumenException.Usage($"--classes {given} does not match the ONNX model, which returns {found} classes");

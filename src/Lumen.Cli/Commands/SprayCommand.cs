@@ -16,10 +16,10 @@ namespace Lumen.Cli.Commands;
 public static class SprayCommand
 {
     /// <summary>Builds the command.</summary>
-    public static Command Create(CliConsole console)
+    public static Command Create(CliConsole console, DeviceOption device)
     {
         var command = new Command("spray", "Cluster the explanations of one class over a dataset (SpRAy) to find the model's strategies, e.g. shortcuts.");
-        var modelOptions = new ModelOptions();
+        var modelOptions = new ModelOptions(device);
         modelOptions.AddTo(command);
         var dataOptions = new DataOptions();
         dataOptions.AddTo(command);
@@ -99,13 +99,13 @@ public static class SprayCommand
                 if (limit is { } most) keep = keep.Take(most - indices.Count).ToList();
                 if (keep.Count == 0) continue;
                 using var index = torch.tensor(keep.Select(i => (long)i).ToArray());
-                inputs.Add(batch.Input.index_select(0, index));
+                inputs.Add(batch.Input.index_select(0, index).to(model.Device.Torch));
                 displays.Add(batch.Display.index_select(0, index));
                 indices.AddRange(keep.Select(i => (long)(batch.Start + i)));
             }
             if (limit is { } max && indices.Count >= max) break;
         }
-        if (inputs.Count == 0) return (torch.zeros(0), torch.zeros(0), indices);
+        if (inputs.Count == 0) return (torch.zeros(0, device: model.Device.Torch), torch.zeros(0), indices);
         return (torch.cat(inputs, 0), torch.cat(displays, 0), indices);
     }
 }

@@ -11,10 +11,10 @@ namespace Lumen.Cli.Commands;
 public static class TopKCommand
 {
     /// <summary>Builds the command.</summary>
-    public static Command Create(CliConsole console)
+    public static Command Create(CliConsole console, DeviceOption device)
     {
         var command = new Command("top-k", "Find the dataset images that score highest and lowest for classes, channels or neurons (JSON, CSV and a montage).");
-        var modelOptions = new ModelOptions();
+        var modelOptions = new ModelOptions(device);
         modelOptions.AddTo(command);
         var dataOptions = new DataOptions();
         dataOptions.AddTo(command);

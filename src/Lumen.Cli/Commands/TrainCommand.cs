@@ -14,7 +14,7 @@ namespace Lumen.Cli.Commands;
 public static class TrainCommand
 {
     /// <summary>Builds the command.</summary>
-    public static Command Create(CliConsole console)
+    public static Command Create(CliConsole console, DeviceOption device)
     {
         var command = new Command("train", "Train a model on a labelled dataset (default: Fashion-MNIST) and save its weights.");
         var model = new Option<string>("--model", "-m") { Description = "the architecture (see 'lumen models')", DefaultValueFactory = _ => FmnistNet.Name };
@@ -45,11 +45,13 @@ public static class TrainCommand
             using var test = Load(console, dataPath, "test", preprocessing);
             torch.manual_seed(options.Seed);
             using var module = definition.Create(definition.DefaultClasses);
+            module.to(device.Resolve(parsed).Torch); // initialised on the CPU, so the start is the same on every device
             var bar = new CliProgress(console, $"training {definition.Name}");
             var epochResults = Trainer.Train(module, train, options,
                 new ActionProgress<TrainingProgress>(p => bar.Report(p.Step, p.TotalSteps, $"epoch {p.Epoch}  loss {p.Loss:F3}  accuracy {p.Accuracy:P1}")),
                 console.Cancellation);
             var accuracy = Trainer.Accuracy(module, test);
+            module.to(torch.CPU); // weights files are written from the CPU
             WeightLoader.Save(module, path);
             foreach (var epoch in epochResults)
             {

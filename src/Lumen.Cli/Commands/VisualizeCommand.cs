@@ -17,10 +17,10 @@ namespace Lumen.Cli.Commands;
 public static class VisualizeCommand
 {
     /// <summary>Builds the command.</summary>
-    public static Command Create(CliConsole console)
+    public static Command Create(CliConsole console, DeviceOption device)
     {
         var command = new Command("visualize", "Synthesize the input that maximizes a class, channel, neuron or layer (activation maximization).");
-        var modelOptions = new ModelOptions();
+        var modelOptions = new ModelOptions(device);
         modelOptions.AddTo(command);
         var unitOptions = new UnitOptions();
         unitOptions.AddTo(command);

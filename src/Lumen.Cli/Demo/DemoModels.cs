@@ -17,7 +17,7 @@ internal static class DemoModels
         {
             try
             {
-                return (ModelCatalog.Load(FmnistNet.Name, file), true);
+                return (LoadOn(file, settings), true);
             }
             catch (LumenException e)
             {
@@ -28,13 +28,29 @@ internal static class DemoModels
         torch.manual_seed(options.Seed);
         using (var module = ModelCatalog.Find(FmnistNet.Name).Create(10))
         {
+            module.to(settings.Device.Torch); // initialised on the CPU, so the start is the same on every device
             var bar = new CliProgress(console, $"  training the {kind} model");
             Trainer.Train(module, data, options, new ActionProgress<TrainingProgress>(p =>
                 bar.Report(p.Step, p.TotalSteps, $"epoch {p.Epoch}  loss {p.Loss:F3}  accuracy {p.Accuracy:P1}")));
             Directory.CreateDirectory(settings.CacheFolder);
+            module.to(torch.CPU); // weights files are written from the CPU
             WeightLoader.Save(module, file);
         }
 
-        return (ModelCatalog.Load(FmnistNet.Name, file), false);
+        return (LoadOn(file, settings), false);
+    }
+
+    private static ExplainableModel LoadOn(string file, DemoSettings settings)
+    {
+        var model = ModelCatalog.Load(FmnistNet.Name, file);
+        try
+        {
+            return model.To(settings.Device);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
     }
 }

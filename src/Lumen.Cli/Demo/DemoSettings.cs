@@ -1,3 +1,4 @@
+using Lumen.Runtime;
 using Lumen.Shortcuts;
 using Lumen.Training;
 
@@ -13,6 +14,9 @@ namespace Lumen.Cli.Demo;
 /// <param name="TrainingImages">Train on the first this many training images (null: all), for quick runs.</param>
 public sealed record DemoSettings(string Data, string OutputFolder, string CacheFolder, TrainingOptions Training, ShortcutSettings Shortcut, bool Retrain, int? TrainingImages = null)
 {
+    /// <summary>Where the models train and run (the data stays on the CPU; each batch moves).</summary>
+    public ComputeDevice Device { get; init; } = ComputeDevice.Cpu;
+
     /// <summary>The default cache: $XDG_CACHE_HOME/lumen, else ~/.cache/lumen.</summary>
     public static string DefaultCacheFolder()
     {

@@ -14,7 +14,8 @@ internal static class ExplanationSection
         using var scope = torch.NewDisposeScope();
         var labels = data.Test.Labels.data<long>().ToArray();
         var picks = Enumerable.Range(0, data.ClassNames.Count).Select(c => Array.IndexOf(labels, (long)c)).Where(i => i >= 0).ToArray();
-        var input = data.Test.Inputs.index_select(0, torch.tensor(picks.Select(i => (long)i).ToArray()));
+        var pictures = data.Test.Inputs.index_select(0, torch.tensor(picks.Select(i => (long)i).ToArray()));
+        var input = pictures.to(model.Device.Torch);
         var names = picks.Select(i => $"test #{i} ({data.ClassNames[(int)labels[i]]})").ToList();
         var logits = model.Predict(input);
         var target = Target.Predicted;
@@ -22,7 +23,7 @@ internal static class ExplanationSection
         var attributions = MethodRunner.RunAll(methods, input, target, names);
         try
         {
-            var display = input.expand(-1, 3, -1, -1);
+            var display = pictures.expand(-1, 3, -1, -1);
             var section = report.AddSection("How each method explains the clean model")
                 .Paragraph($"The first test image of every class, explained for the class the model predicts. Layer methods use layer '{DemoMethods.Layer}' (14x14). " +
                            "Signed maps: red supports the class, blue speaks against it; magnitude maps: jet, from blue (low) to red (high). Hover a map for its settings.")

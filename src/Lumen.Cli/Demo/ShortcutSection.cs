@@ -75,9 +75,10 @@ internal static class ShortcutSection
             .Concat(Enumerable.Range(0, 3).Select(i => $"tagged {data.ClassNames[(int)others.Labels[i].item<long>()]}")).ToList();
         foreach (var (model, title) in new[] { (shortcut, "shortcut model"), (clean, "clean model") })
         {
-            var logits = model.Predict(images);
+            var input = images.to(model.Device.Torch);
+            var logits = model.Predict(input);
             var target = Target.Predicted;
-                var attributions = MethodRunner.RunAll(DemoMethods.Build(model), images, target, names);
+                var attributions = MethodRunner.RunAll(DemoMethods.Build(model), input, target, names);
             try
             {
                 section.Paragraph($"The {title} on tagged images, each explained for the class it predicts:");
@@ -94,7 +95,7 @@ internal static class ShortcutSection
     {
         using var scope = torch.NewDisposeScope();
         var built = MethodCatalog.Find(method).Build(model, new MethodOptions(DemoMethods.Layer));
-        using var attribution = built.Attribute(images, Target.Class(settings.TargetClass));
+        using var attribution = built.Attribute(images.to(model.Device.Torch), Target.Class(settings.TargetClass));
         var maps = attribution.Values.sum(dim: 1, keepdim: true);
         var atInput = MapResizer.Resize(maps, (int)images.shape[2], (int)images.shape[3], Upsampling.Bilinear);
         return RelevanceMass.PositiveShareInBox(atInput, settings.Watermark.Box).Average();

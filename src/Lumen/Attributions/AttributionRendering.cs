@@ -25,7 +25,8 @@ public static class AttributionRendering
     public static RgbImage Overlay(Attribution attribution, int index, Tensor display, Colormap? colormap = null, float alpha = 0.5f)
     {
         using var scope = NewDisposeScope();
-        Tensor map = HeatmapRenderer.ReduceChannels(attribution.Values[index]);
+        // Rendering happens where the picture is (the CPU for images read from files), whatever device explained it.
+        Tensor map = HeatmapRenderer.ReduceChannels(attribution.Values[index].to(display.device));
         bool signed = map.lt(0).any().item<bool>();
         int factor = EnlargementFactor(display);
         int height = (int)display.shape[1] * factor;

@@ -109,6 +109,7 @@ public sealed class CostBenchmark : IDisposable
             pixels = (pixels - torch.tensor(mean).view(1, -1, 1, 1)) / torch.tensor(std).view(1, -1, 1, 1);
         }
 
-        return pixels.MoveToOuterDisposeScope();
+        // Drawn on the CPU (the same images on every device), then put where the model is.
+        return pixels.to(model.Device.Torch).MoveToOuterDisposeScope();
     }
 }

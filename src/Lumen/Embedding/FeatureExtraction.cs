@@ -35,12 +35,12 @@ public static class FeatureExtraction
             using (batch)
             using (var scope = NewDisposeScope())
             {
-                var logits = model.Forward(batch.Input);
+                var logits = model.Forward(batch.Input.to(model.Device.Torch));
                 var output = capture is null ? logits : capture[layer!];
                 var rows = pooling == FeaturePooling.Mean && output.dim() > 2
                     ? output.mean(Enumerable.Range(2, (int)output.dim() - 2).Select(d => (long)d).ToArray())
                     : output.flatten(1);
-                rows = rows.to(ScalarType.Float32).contiguous();
+                rows = rows.to(ScalarType.Float32).cpu().contiguous();
                 if (values is null)
                 {
                     width = (int)rows.shape[1];

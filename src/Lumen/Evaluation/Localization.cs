@@ -32,7 +32,7 @@ public static class Localization
         var (flat, inside) = Prepare(maps, mask);
         Tensor maximum = flat.max(1, keepdim: true).values;
         Tensor hits = flat.eq(maximum).logical_and(inside).any(1);
-        return hits.to_type(ScalarType.Float64).data<double>().ToArray();
+        return hits.to_type(ScalarType.Float64).cpu().data<double>().ToArray();
     }
 
     /// <summary>
@@ -61,7 +61,7 @@ public static class Localization
         ArgumentNullException.ThrowIfNull(mask);
         Tensor summed = maps.dim() == 4 ? maps.sum(dim: 1) : maps;
         if (summed.dim() != 3) throw LumenException.Usage($"relevance maps must be [N, C, H, W] or [N, H, W], not [{string.Join(", ", maps.shape)}]");
-        Tensor region = mask.to_type(ScalarType.Bool);
+        Tensor region = mask.to_type(ScalarType.Bool).to(summed.device);
         if (region.dim() == 2) region = region.unsqueeze(0).expand(summed.shape[0], -1, -1);
         if (!region.shape.SequenceEqual(summed.shape))
             throw LumenException.Usage($"the mask [{string.Join(", ", mask.shape)}] does not fit the maps [{string.Join(", ", summed.shape)}]");

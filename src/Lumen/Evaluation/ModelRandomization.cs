@@ -13,7 +13,7 @@ public static class ModelRandomization
 {
     /// <summary>
     /// A copy of <paramref name="model"/>: the same architecture from <see cref="ModelCatalog"/> with every parameter
-    /// and buffer copied. The caller disposes it.
+    /// and buffer copied, on the model's device. The caller disposes it.
     /// </summary>
     /// <exception cref="LumenException">The model is not a catalog architecture (kind Usage).</exception>
     public static ExplainableModel Copy(ExplainableModel model)
@@ -39,7 +39,7 @@ public static class ModelRandomization
                 tensor.copy_(value);
             }
         }
-        return new ExplainableModel(module, model.Name, model.InputShape, model.ClassLabels, model.Preprocessing);
+        return new ExplainableModel(module, model.Name, model.InputShape, model.ClassLabels, model.Preprocessing).To(model.Device);
     }
 
     /// <summary>The layers that own parameters (convolutions, linear, normalization), in forward order.</summary>

@@ -65,7 +65,7 @@ public sealed class RandomizationMetric : IExplanationMetric
         for (int image = 0; image < original.shape[0]; image++)
         {
             Tensor a = original[image], b = randomized[image];
-            float[] first = a.reshape(-1).data<float>().ToArray(), second = b.reshape(-1).data<float>().ToArray();
+            float[] first = a.reshape(-1).cpu().data<float>().ToArray(), second = b.reshape(-1).cpu().data<float>().ToArray();
             spearman.Add(MapSimilarity.Spearman(first, second));
             spearmanAbs.Add(MapSimilarity.Spearman(first.Select(Math.Abs).ToArray(), second.Select(Math.Abs).ToArray()));
             ssim.Add(MapSimilarity.Ssim(a, b));

@@ -31,6 +31,6 @@ public static class RelevanceMass
         var total = positive.sum([1L, 2L]);
         var inside = positive.narrow(1, box.Top, box.Height).narrow(2, box.Left, box.Width).sum([1L, 2L]);
         var share = torch.where(total.gt(0), inside / total.clamp_min(double.Epsilon), torch.zeros_like(total));
-        return share.data<double>().ToArray();
+        return share.cpu().data<double>().ToArray();
     }
 }

@@ -33,7 +33,8 @@ public static class SpectralClustering
         if (clusters is { } fixedCount && (fixedCount < 1 || fixedCount > n)) throw LumenException.Usage($"--clusters {fixedCount}: expected 1 to {n}");
         if (maxClusters < 2) throw LumenException.Usage($"--max-clusters {maxClusters}: expected at least 2");
         using var scope = NewDisposeScope();
-        Tensor points = features.to_type(ScalarType.Float64).reshape(n, -1);
+        // On the CPU whatever device the features are on: an n x n problem, and the same clusters on every device.
+        Tensor points = features.to_type(ScalarType.Float64).cpu().reshape(n, -1);
         Tensor distances = torch.cdist(points, points);
         distances = distances.masked_fill(torch.eye(n, dtype: ScalarType.Bool), double.PositiveInfinity);
         Tensor nearest = distances.topk(neighbours, dim: 1, largest: false).indexes;

@@ -72,13 +72,13 @@ public static class Spray
         using var scope = NewDisposeScope();
         Tensor features = Features(relevance, options.Size);
         var clusters = SpectralClustering.Cluster(features, options.Neighbours, options.Clusters, options.MaxClusters, options.Seed);
-        Tensor labels = torch.tensor(clusters.Labels.Select(l => (long)l).ToArray());
+        Tensor labels = torch.tensor(clusters.Labels.Select(l => (long)l).ToArray(), device: relevance.device);
         var meanImages = new List<Tensor>();
         var meanRelevance = new List<Tensor>();
         for (int c = 0; c < clusters.ClusterCount; c++)
         {
             Tensor members = labels.eq(c).nonzero().view(-1);
-            meanImages.Add(images.index_select(0, members).mean(new long[] { 0 }));
+            meanImages.Add(images.index_select(0, members.to(images.device)).mean(new long[] { 0 }));
             meanRelevance.Add(relevance.index_select(0, members).mean(new long[] { 0 }));
         }
         return new SprayResult(clusters, torch.stack(meanImages), torch.stack(meanRelevance));

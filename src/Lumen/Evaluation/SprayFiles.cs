@@ -55,7 +55,7 @@ public static class SprayFiles
         var panels = new List<MontagePanel>();
         for (int c = 0; c < sizes.Count; c++)
         {
-            var picture = HeatmapRenderer.Overlay(meanDisplay[c], result.MeanRelevance[c], Colormap.BlueWhiteRed, MapNormalization.SymmetricAbsMax, 0.6f);
+            var picture = HeatmapRenderer.Overlay(meanDisplay[c], result.MeanRelevance[c].to(meanDisplay.device), Colormap.BlueWhiteRed, MapNormalization.SymmetricAbsMax, 0.6f);
             panels.Add(new MontagePanel(picture.ScaleNearest(factor), $"cluster {c}: {sizes[c]} images"));
         }
         return Imaging.Montage.Create(panels, Math.Min(panels.Count, 4));

@@ -1,4 +1,5 @@
 using Lumen.Imaging;
+using Lumen.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -8,7 +9,8 @@ namespace Lumen.Models;
 /// A classifier ready to be explained: a TorchSharp module that maps a batch of images [N, C, H, W] to
 /// logits [N, K], with the input shape it expects, its class labels and its named layers.
 /// Wrapping puts the module in evaluation mode and stops gradients to its parameters (explanations
-/// differentiate with respect to inputs and activations only).
+/// differentiate with respect to inputs and activations only). The model stays on the device its module is on
+/// (the CPU unless moved); <see cref="To"/> moves it, and its input must be on the same device.
 /// </summary>
 public sealed class ExplainableModel : IDisposable
 {
@@ -40,6 +42,28 @@ public sealed class ExplainableModel : IDisposable
         CollectDepthFirst(module, "", ordered);
         layers = ordered.ToDictionary(entry => entry.Name, entry => entry.Module, StringComparer.Ordinal);
         LayerNames = ordered.Select(entry => entry.Name).ToList();
+        Device = ComputeDevice.Of(module);
+    }
+
+    /// <summary>The device the model's parameters live on; inputs must be on it too.</summary>
+    public ComputeDevice Device { get; private set; }
+
+    /// <summary>
+    /// Moves the model to <paramref name="device"/> (nothing happens when it is there already) and returns it. A device
+    /// that does not exist here is a usage error saying why; a model run by ONNX Runtime stays on the CPU, so moving
+    /// it elsewhere is refused.
+    /// </summary>
+    public ExplainableModel To(ComputeDevice device)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        if (device == Device) return this;
+        if (Module is Onnx.OnnxRuntimeModule)
+            throw LumenException.Usage($"{Name} runs on ONNX Runtime, which Lumen runs on the CPU only; use device cpu (or a model the ONNX importer can build)");
+        device.EnsureAvailable();
+        Module.to(device.Torch);
+        foreach (var parameter in Module.parameters()) parameter.requires_grad = false;
+        Device = device;
+        return this;
     }
 
     /// <summary>The wrapped module.</summary>
@@ -68,7 +92,7 @@ public sealed class ExplainableModel : IDisposable
             if (classLabels is not null) return classLabels;
             using var scope = torch.NewDisposeScope();
             using var noGrad = torch.no_grad();
-            var logits = Forward(torch.zeros(InputShapeWithBatch(1)));
+            var logits = Forward(torch.zeros(InputShapeWithBatch(1), device: Device.Torch));
             classLabels = Enumerable.Range(0, (int)logits.shape[1]).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
             return classLabels;
         }
@@ -97,7 +121,7 @@ public sealed class ExplainableModel : IDisposable
     public LayerCapture Capture(params string[] layerNames) =>
         new(layerNames.Select(name => (name, ResolveLayer(name))).ToList());
 
-    /// <summary>Checks that <paramref name="input"/> is a float batch [N, C, H, W] of the expected shape.</summary>
+    /// <summary>Checks that <paramref name="input"/> is a float batch [N, C, H, W] of the expected shape, on the model's device.</summary>
     public void ValidateInput(Tensor input)
     {
         bool fits = input.dim() == 4 && input.shape[0] > 0 && input.shape.Skip(1).SequenceEqual(InputShape);
@@ -105,6 +129,8 @@ public sealed class ExplainableModel : IDisposable
             throw LumenException.Usage($"input shape [{string.Join(", ", input.shape)}] does not fit {Name}: expected [N, {string.Join(", ", InputShape)}]");
         if (input.dtype != ScalarType.Float32)
             throw LumenException.Usage($"input dtype {input.dtype} does not fit {Name}: expected float32");
+        if (!Device.Holds(input))
+            throw LumenException.Usage($"the input is on {input.device} but {Name} is on {Device}; move it with input.to(model.Device.Torch)");
     }
 
     /// <summary>The logits [N, K] for a batch [N, C, H, W], with the autograd graph if gradients are enabled.</summary>
@@ -142,7 +168,7 @@ public sealed class ExplainableModel : IDisposable
         using (var scope = torch.NewDisposeScope())
         using (var noGrad = torch.no_grad())
         {
-            Forward(torch.zeros(InputShapeWithBatch(1)));
+            Forward(torch.zeros(InputShapeWithBatch(1), device: Device.Torch));
         }
         return LayerNames.Select(name => new LayerInfo(
                 name,

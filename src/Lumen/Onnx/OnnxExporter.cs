@@ -26,7 +26,7 @@ public static class OnnxExporter
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
         using var trace = new ExportTrace();
-        string output = trace.Run(module, torch.zeros(new[] { 1L }.Concat(inputShape).ToArray()), options.InputName);
+        string output = trace.Run(module, torch.zeros(new[] { 1L }.Concat(inputShape).ToArray(), device: Runtime.ComputeDevice.Of(module).Torch), options.InputName);
         if (wasTraining) module.train();
         var graph = new GraphProto { Name = "lumen" };
         foreach (var call in trace.Calls) Emit(graph, call, options.Opset);

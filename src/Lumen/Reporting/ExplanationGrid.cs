@@ -27,7 +27,7 @@ public static class ExplanationGrid
         ArgumentNullException.ThrowIfNull(attributions);
         using var scope = torch.NewDisposeScope();
         var probabilities = logits.softmax(1);
-        var predicted = logits.argmax(1).data<long>().ToArray();
+        var predicted = logits.argmax(1).cpu().data<long>().ToArray();
         var rows = new List<IReadOnlyList<ReportCell>>();
         for (var i = 0; i < names.Count; i++)
         {

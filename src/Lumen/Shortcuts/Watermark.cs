@@ -27,13 +27,13 @@ public sealed record Watermark(RegionBox Box, float High = 1f, float Low = 0f)
         Box.CheckInside(images.shape[2], images.shape[3]);
         using var scope = torch.NewDisposeScope();
         var result = images.clone();
-        var pattern = Pattern().to_type(images.dtype);
+        var pattern = Pattern().to(images.dtype, images.device);
         var selected = which is null
             ? Enumerable.Range(0, (int)images.shape[0]).ToArray()
             : Enumerable.Range(0, which.Count).Where(i => which[i]).ToArray();
         if (selected.Length > 0)
         {
-            var index = torch.tensor(selected.Select(i => (long)i).ToArray());
+            var index = torch.tensor(selected.Select(i => (long)i).ToArray(), device: images.device);
             var region = result.index_select(0, index);
             region.narrow(2, Box.Top, Box.Height).narrow(3, Box.Left, Box.Width).copy_(pattern.expand(selected.Length, images.shape[1], -1, -1));
             result.index_copy_(0, index, region);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Lumen.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -9,7 +10,8 @@ public static class Trainer
 {
     /// <summary>
     /// Trains <paramref name="module"/> in place on <paramref name="data"/>. The batch order comes from
-    /// <see cref="TrainingOptions.Seed"/>; the module is left in evaluation mode.
+    /// <see cref="TrainingOptions.Seed"/>; the module is left in evaluation mode. The data may stay on the CPU: each
+    /// batch goes to the module's device.
     /// </summary>
     /// <returns>One result per epoch.</returns>
     /// <exception cref="LumenException">The options are invalid (kind Usage).</exception>
@@ -24,6 +26,7 @@ public static class Trainer
         var stepsPerEpoch = (data.Count + options.BatchSize - 1) / options.BatchSize;
         var totalSteps = stepsPerEpoch * options.Epochs;
         var generator = new torch.Generator((ulong)options.Seed);
+        var device = ComputeDevice.Of(module).Torch;
         using var optimizer = torch.optim.Adam(module.parameters(), options.LearningRate);
         var results = new List<EpochResult>();
         module.train();
@@ -41,8 +44,8 @@ public static class Trainer
                     using var scope = torch.NewDisposeScope();
                     var count = Math.Min(options.BatchSize, data.Count - step * options.BatchSize);
                     var indices = order.narrow(0, step * options.BatchSize, count);
-                    var inputs = data.Inputs.index_select(0, indices);
-                    var labels = data.Labels.index_select(0, indices);
+                    var inputs = data.Inputs.index_select(0, indices).to(device);
+                    var labels = data.Labels.index_select(0, indices).to(device);
                     optimizer.zero_grad();
                     var logits = module.call(inputs);
                     var loss = nn.functional.cross_entropy(logits, labels);
@@ -76,7 +79,10 @@ public static class Trainer
         return (double)total.item<long>() / data.Count;
     }
 
-    /// <summary>The predicted class of every image of <paramref name="inputs"/>, in batches, without gradients.</summary>
+    /// <summary>
+    /// The predicted class of every image of <paramref name="inputs"/>, in batches, without gradients; each batch runs on
+    /// the module's device and the predictions are on the inputs' device.
+    /// </summary>
     public static Tensor Predict(nn.Module<Tensor, Tensor> module, Tensor inputs, int batchSize = 1000)
     {
         ArgumentNullException.ThrowIfNull(module);
@@ -84,12 +90,13 @@ public static class Trainer
         using var noGrad = torch.no_grad();
         using var scope = torch.NewDisposeScope();
         var wasTraining = module.training;
+        var device = ComputeDevice.Of(module).Torch;
         module.eval();
         var parts = new List<Tensor>();
         for (long start = 0; start < inputs.shape[0]; start += batchSize)
         {
             var count = Math.Min(batchSize, inputs.shape[0] - start);
-            parts.Add(module.call(inputs.narrow(0, start, count)).argmax(1));
+            parts.Add(module.call(inputs.narrow(0, start, count).to(device)).argmax(1).to(inputs.device));
         }
 
         if (wasTraining) module.train();

@@ -162,20 +162,21 @@ public sealed class ActivationMaximization
         using var scope = torch.NewDisposeScope();
         Tensor? pixels = options.Init switch
         {
-            InitKind.Constant => torch.full(shape, options.InitValue),
+            InitKind.Constant => torch.full(shape, options.InitValue, device: model.Device.Torch),
             InitKind.Image => start!.expand(shape),
             _ => null,
         };
         if (options.Parameterization == ImageParameterizationKind.Fourier)
         {
             return pixels is null
-                ? FourierParameterization.Random(shape, options.InitNoise, options.Decay, generators)
+                ? FourierParameterization.Random(shape, options.InitNoise, options.Decay, generators, model.Device.Torch)
                 : FourierParameterization.FromPixels(pixels, options.Decay);
         }
         if (pixels is null)
         {
             long[] one = shape.Skip(1).Prepend(1L).ToArray();
-            pixels = torch.cat(generators.Select(g => 0.5 + options.InitNoise * torch.randn(one, generator: g)).ToList(), 0);
+            // Drawn on the CPU, so the start is the same on every device.
+            pixels = torch.cat(generators.Select(g => 0.5 + options.InitNoise * torch.randn(one, generator: g)).ToList(), 0).to(model.Device.Torch);
         }
         return new PixelParameterization(pixels, options.Clip);
     }
@@ -190,6 +191,6 @@ public sealed class ActivationMaximization
             || (image.dim() == 4 && image.shape[0] == 1 && image.shape.Skip(1).SequenceEqual(expected));
         if (!fits)
             throw LumenException.Usage($"the start image has shape [{string.Join(", ", image.shape)}] but {model.Name} takes [{string.Join(", ", expected)}] images");
-        return image.detach().to_type(ScalarType.Float32).reshape(model.InputShapeWithBatch(1)).clone();
+        return image.detach().to_type(ScalarType.Float32).reshape(model.InputShapeWithBatch(1)).to(model.Device.Torch).clone();
     }
 }

@@ -43,7 +43,7 @@ public static class DatasetTopK
             using (var scope = torch.NewDisposeScope())
             using (torch.no_grad())
             {
-                var logits = model.Forward(batch.Input);
+                var logits = model.Forward(batch.Input.to(model.Device.Torch));
                 var scores = UnitEvaluator.All(units, logits, capture).contiguous().cpu();
                 collector.Add(batch.Start, scores.data<float>().ToArray(), batch.Count);
                 if (thumbnails) KeepThumbnails(batch, collector, kept);

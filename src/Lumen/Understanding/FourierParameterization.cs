@@ -23,16 +23,19 @@ internal sealed class FourierParameterization : ImageParameterization
     private readonly long width;
     private readonly bool decorrelate;
 
-    /// <summary>A spectrum with entries drawn from N(0, sd²) (lucent's default sd is 0.01).</summary>
-    public static FourierParameterization Random(long[] shape, double sd, double decay, Generator[] generators)
+    /// <summary>
+    /// A spectrum with entries drawn from N(0, sd²) (lucent's default sd is 0.01), on <paramref name="device"/>; the
+    /// numbers are drawn on the CPU, so they are the same on every device.
+    /// </summary>
+    public static FourierParameterization Random(long[] shape, double sd, double decay, Generator[] generators, Device? device = null)
     {
         using var scope = torch.NewDisposeScope();
         long[] one = { 1, shape[1], shape[2], shape[3] / 2 + 1, 2 };
         var parts = generators.Select(g => torch.randn(one, generator: g) * sd).ToList();
-        return new FourierParameterization(torch.cat(parts, 0), shape, decay);
+        return new FourierParameterization(torch.cat(parts, 0).to(device ?? torch.CPU), shape, decay);
     }
 
-    /// <summary>The spectrum whose image is <paramref name="pixels"/> [N, C, H, W] (kept within (0, 1) by a small margin).</summary>
+    /// <summary>The spectrum whose image is <paramref name="pixels"/> [N, C, H, W] (kept within (0, 1) by a small margin), on their device.</summary>
     public static FourierParameterization FromPixels(Tensor pixels, double decay)
     {
         using var scope = torch.NewDisposeScope();
@@ -40,7 +43,7 @@ internal sealed class FourierParameterization : ImageParameterization
         long[] shape = pixels.shape;
         var logits = torch.logit(pixels.clamp(Margin, 1 - Margin));
         if (shape[1] == 3) logits = ColorDecorrelation.FromRgb(logits);
-        var complex = torch.fft.rfft2(logits * Magic, norm: FFTNormType.Ortho) / Scale(shape[2], shape[3], decay).squeeze(-1);
+        var complex = torch.fft.rfft2(logits * Magic, norm: FFTNormType.Ortho) / Scale(shape[2], shape[3], decay).to(pixels.device).squeeze(-1);
         return new FourierParameterization(torch.view_as_real(complex).contiguous(), shape, decay);
     }
 
@@ -49,7 +52,7 @@ internal sealed class FourierParameterization : ImageParameterization
         height = shape[2];
         width = shape[3];
         decorrelate = shape[1] == 3;
-        scale = Scale(height, width, decay).DetachFromDisposeScope();
+        scale = Scale(height, width, decay).to(initial.device).DetachFromDisposeScope();
         spectrum = initial.detach().clone().DetachFromDisposeScope().requires_grad_(true);
     }
 

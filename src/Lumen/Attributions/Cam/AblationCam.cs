@@ -68,8 +68,8 @@ public sealed class AblationCam : BatchedCamMethod
                 {
                     using var chunk = NewDisposeScope();
                     long length = Math.Min(BatchSize, channels - start);
-                    Tensor ablated = arange(channels).unsqueeze(0).eq(arange(start, start + length).unsqueeze(1));
-                    replacement = where(ablated.reshape(length, channels, 1, 1), tensor(fill), original.unsqueeze(0));
+                    Tensor ablated = arange(channels, device: original.device).unsqueeze(0).eq(arange(start, start + length, device: original.device).unsqueeze(1));
+                    replacement = where(ablated.reshape(length, channels, 1, 1), tensor(fill, device: original.device), original.unsqueeze(0));
                     Tensor copies = input[image].unsqueeze(0).expand(length, -1, -1, -1);
                     Tensor logits = Model.Forward(copies);
                     replacement = null;

@@ -56,7 +56,7 @@ public sealed class ClassActivationMapping : CamMethod
         using var noGrad = no_grad();
         using var capture = Model.Capture(layer);
         var generator = new Generator(seed: 0);
-        Tensor logits = Model.Forward(randn(Model.InputShapeWithBatch(2), generator: generator));
+        Tensor logits = Model.Forward(randn(Model.InputShapeWithBatch(2), generator: generator).to(Model.Device.Torch)); // drawn on the CPU: the same numbers on every device
         Tensor activations = LayerActivations.RequireMap(Model, layer, capture[layer]);
         bool fits = activations.shape[1] == classifier.weight!.shape[1];
         if (fits)

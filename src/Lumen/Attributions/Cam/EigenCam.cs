@@ -39,7 +39,7 @@ public sealed class EigenCam : CamMethod
         Tensor centred = positions - positions.mean(new long[] { 1 }, keepdim: true);
         var (_, _, vh) = linalg.svd(centred, fullMatrices: false);
         Tensor direction = vh.select(1, 0);
-        Tensor sign = where(direction.sum(1).ge(0), tensor(1.0, ScalarType.Float64), tensor(-1.0, ScalarType.Float64));
+        Tensor sign = where(direction.sum(1).ge(0), tensor(1.0, ScalarType.Float64, device: direction.device), tensor(-1.0, ScalarType.Float64, device: direction.device));
         Tensor projection = centred.matmul(direction.unsqueeze(2)).squeeze(2) * sign.unsqueeze(1);
         Tensor map = projection.reshape(images, 1, height, width).to_type(ScalarType.Float32);
         return new LayerMap(map, captured.Targets, captured.Scores);

@@ -75,7 +75,7 @@ public sealed class IntegratedGradients : IAttributionMethod
         using var scope = NewDisposeScope();
         var resolved = ResolvedTarget.Resolve(model, input, target);
         Tensor total = torch.zeros_like(input);
-        Tensor baselineScores = torch.zeros(input.shape[0]);
+        Tensor baselineScores = torch.zeros(input.shape[0], device: input.device);
         foreach (Baseline baseline in Baselines)
         {
             Tensor start = baseline.For(input);
@@ -83,9 +83,9 @@ public sealed class IntegratedGradients : IAttributionMethod
             baselineScores.add_(Score(start, resolved));
         }
         Tensor attributions = total / Baselines.Count;
-        Tensor expected = torch.tensor(resolved.Scores) - baselineScores / Baselines.Count;
+        Tensor expected = torch.tensor(resolved.Scores, device: input.device) - baselineScores / Baselines.Count;
         Tensor delta = attributions.flatten(1).to_type(ScalarType.Float64).sum(dim: 1) - expected.to_type(ScalarType.Float64);
-        var extras = new Dictionary<string, IReadOnlyList<double>> { ["delta"] = delta.data<double>().ToArray() };
+        var extras = new Dictionary<string, IReadOnlyList<double>> { ["delta"] = delta.cpu().data<double>().ToArray() };
         return new Attribution(attributions, Name, resolved.Classes, resolved.Scores, Settings, extras: extras);
     }
 
@@ -102,8 +102,8 @@ public sealed class IntegratedGradients : IAttributionMethod
             using var chunkScope = NewDisposeScope();
             int count = Math.Min(stepsPerChunk, Steps - first);
             var shape = new long[] { count, 1, 1, 1, 1 };
-            Tensor alphas = torch.tensor(Points.Alphas.Skip(first).Take(count).Select(a => (float)a).ToArray()).reshape(shape);
-            Tensor weights = torch.tensor(Points.Weights.Skip(first).Take(count).Select(w => (float)w).ToArray()).reshape(shape);
+            Tensor alphas = torch.tensor(Points.Alphas.Skip(first).Take(count).Select(a => (float)a).ToArray(), device: input.device).reshape(shape);
+            Tensor weights = torch.tensor(Points.Weights.Skip(first).Take(count).Select(w => (float)w).ToArray(), device: input.device).reshape(shape);
             Tensor points = (start.unsqueeze(0) + alphas * difference.unsqueeze(0)).reshape(model.InputShapeWithBatch(count * images));
             Tensor gradient = InputGradient.Compute(model, points, resolved.Repeated(count)).Gradient;
             integral.add_((gradient.reshape(count, images, -1, input.shape[2], input.shape[3]) * weights).sum(dim: 0));

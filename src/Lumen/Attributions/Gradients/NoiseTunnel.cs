@@ -102,7 +102,7 @@ public sealed class NoiseTunnel : IAttributionMethod
         var resolved = ResolvedTarget.Resolve(model, input, target);
         long images = input.shape[0];
         Tensor sigma = Noise.Sigma(input);
-        using var generator = new torch.Generator((ulong)Seed, input.device);
+        using var generator = new torch.Generator((ulong)Seed); // noise drawn on the CPU: a seed gives the same noise on every device
         int perCall = (int)Math.Max(1, Math.Min(Samples, InternalBatchSize / images));
         Tensor? sum = null, sumOfSquares = null;
         string? layer = null;
@@ -112,7 +112,7 @@ public sealed class NoiseTunnel : IAttributionMethod
             int count = Math.Min(perCall, Samples - first);
             var noisy = new List<Tensor>();
             for (int s = 0; s < count; s++)
-                noisy.Add(input + torch.randn(input.shape, dtype: input.dtype, device: input.device, generator: generator) * sigma);
+                noisy.Add(input + torch.randn(input.shape, dtype: input.dtype, generator: generator).to(input.device) * sigma);
             using var attribution = BaseMethod.Attribute(torch.cat(noisy, 0), resolved.Repeated(count));
             layer = attribution.Layer;
             Tensor values = attribution.Values.reshape(new long[] { count, images }.Concat(attribution.Values.shape.Skip(1)).ToArray());

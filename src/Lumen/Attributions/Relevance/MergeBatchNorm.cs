@@ -38,13 +38,13 @@ public sealed class MergeBatchNorm : ICanonizer
             throw LumenException.Model("a BatchNorm without running statistics normalises each batch by itself and cannot be merged for LRP; create it with track_running_stats=true");
         Tensor mean = norm.running_mean;
         Tensor variance = norm.running_var;
-        Tensor gamma = norm.weight?.detach() ?? torch.ones(norm.num_features);
-        Tensor beta = norm.bias?.detach() ?? torch.zeros(norm.num_features);
+        Tensor gamma = norm.weight?.detach() ?? torch.ones(norm.num_features, device: mean.device);
+        Tensor beta = norm.bias?.detach() ?? torch.zeros(norm.num_features, device: mean.device);
         Tensor scale = gamma / (variance + norm.eps).sqrt();
         long[] shape = Enumerable.Repeat(1L, (int)weight.dim()).ToArray();
         shape[0] = -1;
         Tensor mergedWeight = weight * scale.reshape(shape);
-        Tensor bias = layer.Bias ?? torch.zeros(weight.shape[0], dtype: weight.dtype);
+        Tensor bias = layer.Bias ?? torch.zeros(weight.shape[0], dtype: weight.dtype, device: weight.device);
         Tensor mergedBias = (bias - mean) * scale + beta;
         return new LayerParameters(mergedWeight.MoveToOuterDisposeScope(), mergedBias.MoveToOuterDisposeScope());
     }

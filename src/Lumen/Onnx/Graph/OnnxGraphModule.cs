@@ -35,9 +35,27 @@ public sealed class OnnxGraphModule : nn.Module<Tensor, Tensor>
     /// <summary>Runs the graph on <paramref name="input"/> and returns its (first) output.</summary>
     public override Tensor forward(Tensor input)
     {
+        FollowDevice(input);
         var values = new Dictionary<string, Tensor>(constants, StringComparer.Ordinal) { [inputName] = input };
         foreach (var step in steps) step.Run(values);
         return values[outputName];
+    }
+
+    /// <summary>
+    /// Moves the floating-point constants (weights handed to functions) to the input's device when they are elsewhere;
+    /// integer constants are shape values, read on the CPU, and stay there. Nothing moves while the device is the same.
+    /// </summary>
+    private void FollowDevice(Tensor input)
+    {
+        var moving = constants
+            .Where(entry => entry.Value.is_floating_point() && (entry.Value.device_type != input.device_type || entry.Value.device_index != input.device_index))
+            .Select(entry => entry.Key).ToList();
+        foreach (string name in moving)
+        {
+            Tensor previous = constants[name];
+            constants[name] = previous.to(input.device).DetachFromDisposeScope();
+            previous.Dispose();
+        }
     }
 
     /// <summary>Frees the graph's constants.</summary>

@@ -84,11 +84,11 @@ internal sealed class NodeContext
 
     /// <summary>The values of integer tensor <paramref name="tensor"/> (0-d or 1-d), or null when it is omitted.</summary>
     public static long[]? Longs(Tensor? tensor) =>
-        tensor is null ? null : tensor.to_type(ScalarType.Int64).flatten().data<long>().ToArray();
+        tensor is null ? null : tensor.to_type(ScalarType.Int64).flatten().cpu().data<long>().ToArray();
 
     /// <summary>The values of float input <paramref name="tensor"/>, or null.</summary>
     public static float[]? Floats(Tensor? tensor) =>
-        tensor is null ? null : tensor.to_type(ScalarType.Float32).flatten().data<float>().ToArray();
+        tensor is null ? null : tensor.to_type(ScalarType.Float32).flatten().cpu().data<float>().ToArray();
 
     /// <summary><paramref name="axis"/> made non-negative for a tensor of <paramref name="rank"/> dimensions.</summary>
     public int Axis(long axis, long rank)

@@ -86,7 +86,7 @@ internal static class ResizeOps
     private static Tensor AsymmetricLinear(Tensor x, int axis, long size, double scale)
     {
         long length = x.shape[axis];
-        var source = torch.arange(size, dtype: ScalarType.Float64).div(scale).clamp(0, length - 1);
+        var source = torch.arange(size, dtype: ScalarType.Float64, device: x.device).div(scale).clamp(0, length - 1);
         var low = source.floor().to_type(ScalarType.Int64).clamp(0, length - 1);
         var high = (low + 1).clamp_max(length - 1);
         var weightShape = Enumerable.Repeat(1L, (int)x.dim()).ToArray();
