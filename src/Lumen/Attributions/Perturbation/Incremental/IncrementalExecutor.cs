@@ -45,7 +45,8 @@ internal sealed class IncrementalExecutor : IPerturbationForward, IDisposable
         var inputLayout = schedule.Layouts[0]!;
         using (var source = cat(new[] { baseRows[0]!, Rows(replacement[image].unsqueeze(0)) }, 0))
         {
-            regions[0] = source.index_select(0, InputIndex(inputLayout, p0, n));
+            using var index = InputIndex(inputLayout, p0, n, source.device);
+            regions[0] = source.index_select(0, index);
         }
         for (int i = 1; i < schedule.Switch; i++)
         {
@@ -59,12 +60,12 @@ internal sealed class IncrementalExecutor : IPerturbationForward, IDisposable
                     int cropHeight = window.Rows.NeededLength(layout.RegionHeight), cropWidth = window.Columns.NeededLength(layout.RegionWidth);
                     using var index = GatherIndex(schedule.Layouts[j]!, window.Rows.Padding, window.Columns.Padding, p0, n,
                         layout.Top.Select(t => t * window.Rows.Stride - window.Rows.Padding).ToArray(),
-                        layout.Left.Select(l => l * window.Columns.Stride - window.Columns.Padding).ToArray(), cropHeight, cropWidth);
+                        layout.Left.Select(l => l * window.Columns.Stride - window.Columns.Padding).ToArray(), cropHeight, cropWidth, input.device);
                     Tensor crop = Gather(paddedRows[i]!, regions[j], index, n, cropHeight, cropWidth);
                     Tensor? mask = null;
                     if (window.NeedsValidMask)
                     {
-                        using var ones = torch.ones(regions[j].shape[0], 1);
+                        using var ones = torch.ones(regions[j].shape[0], 1, device: input.device);
                         mask = Gather(validMasks[i]!, ones, index, n, cropHeight, cropWidth);
                     }
                     regions[i] = Rows(window.Crop(crop, mask));
@@ -85,7 +86,7 @@ internal sealed class IncrementalExecutor : IPerturbationForward, IDisposable
         foreach (int j in schedule.Materialized)
         {
             var layout = schedule.Layouts[j]!;
-            using var index = GatherIndex(layout, 0, 0, p0, n, new int[schedule.Positions], new int[schedule.Positions], layout.Height, layout.Width);
+            using var index = GatherIndex(layout, 0, 0, p0, n, new int[schedule.Positions], new int[schedule.Positions], layout.Height, layout.Width, input.device);
             full[j] = Gather(baseRows[j]!, regions[j], index, n, layout.Height, layout.Width);
         }
         for (int i = schedule.Switch; i < nodes.Count; i++)
@@ -98,7 +99,7 @@ internal sealed class IncrementalExecutor : IPerturbationForward, IDisposable
     {
         var source = schedule.Layouts[j]!;
         if (source.SameRegions(target)) return regions[j];
-        using var index = GatherIndex(source, 0, 0, first, count, target.Top, target.Left, target.RegionHeight, target.RegionWidth);
+        using var index = GatherIndex(source, 0, 0, first, count, target.Top, target.Left, target.RegionHeight, target.RegionWidth, input.device);
         return Rows(Gather(baseRows[j]!, regions[j], index, count, target.RegionHeight, target.RegionWidth));
     }
 
@@ -121,7 +122,7 @@ internal sealed class IncrementalExecutor : IPerturbationForward, IDisposable
     /// covers the element, else from the base.
     /// </summary>
     private static Tensor GatherIndex(NodeLayout source, int padRows, int padColumns, int first, int count,
-        int[] rowStart, int[] columnStart, int height, int width)
+        int[] rowStart, int[] columnStart, int height, int width, Device device)
     {
         int paddedWidth = source.Width + 2 * padColumns;
         long baseLength = (long)(source.Height + 2 * padRows) * paddedWidth;
@@ -148,11 +149,11 @@ internal sealed class IncrementalExecutor : IPerturbationForward, IDisposable
                 }
             }
         }
-        return torch.tensor(index, dtype: ScalarType.Int64);
+        return torch.tensor(index, dtype: ScalarType.Int64, device: device);
     }
 
     /// <summary>The input node's regions: the image, with the replacement inside each position's window.</summary>
-    private static Tensor InputIndex(NodeLayout layout, int first, int count)
+    private static Tensor InputIndex(NodeLayout layout, int first, int count, Device device)
     {
         int height = layout.RegionHeight, width = layout.RegionWidth;
         long imageSize = (long)layout.Height * layout.Width;
@@ -175,7 +176,7 @@ internal sealed class IncrementalExecutor : IPerturbationForward, IDisposable
                 }
             }
         }
-        return torch.tensor(index, dtype: ScalarType.Int64);
+        return torch.tensor(index, dtype: ScalarType.Int64, device: device);
     }
 
     /// <summary>Computes the base activations of image <paramref name="image"/> unless they are the current ones.</summary>
@@ -200,7 +201,7 @@ internal sealed class IncrementalExecutor : IPerturbationForward, IDisposable
             paddedRows[i] = Keep(Rows(nn.functional.pad(source, pad, PaddingModes.Constant, window.PadValue)).contiguous());
             if (window.NeedsValidMask)
             {
-                using var ones = torch.ones(1, 1, source.shape[2], source.shape[3]);
+                using var ones = torch.ones(1, 1, source.shape[2], source.shape[3], device: source.device);
                 validMasks[i] = Keep(Rows(nn.functional.pad(ones, pad, PaddingModes.Constant, 0)).contiguous());
             }
         }
