@@ -131,6 +131,27 @@ public sealed class IncrementalOcclusionTests
     }
 
     [Fact]
+    public void IncrementalOcclusionLeavesNoTensorAliveAcrossImages()
+    {
+        using var model = ModelCatalog.Load("fmnist-cnn", Fixtures.FmnistWeights);
+        using var inputs = NpyFile.Read(Fixtures.FmnistInputs);
+        // Batch size 30 does not divide the 144 windows, so chunks hold copies of two images.
+        var occlusion = new Occlusion(model, WindowShape.Square(6), WindowShape.Square(2), Baseline.Blurred(2), new EvaluationOptions { BatchSize = 30 });
+        Assert.Equal(OcclusionEngine.Incremental, occlusion.Engine);
+        using (occlusion.Attribute(inputs, Target.Predicted))
+        {
+        }
+        long before = DisposeScopeManager.Statistics.TensorStatistics.ThreadTotalLiveCount;
+        for (int round = 0; round < 2; round++)
+        {
+            using (occlusion.Attribute(inputs, Target.Predicted))
+            {
+            }
+        }
+        Assert.Equal(before, DisposeScopeManager.Statistics.TensorStatistics.ThreadTotalLiveCount);
+    }
+
+    [Fact]
     public void AutoFallsBackToFullPassesOnAModelItCannotCompileAndIncrementalSaysWhy()
     {
         var module = nn.Sequential(
