@@ -100,6 +100,8 @@ public sealed class IncrementalOcclusionTests
         foreach (var baseline in new[] { Baseline.Zero, MeanBaseline.Instance, Baseline.Blurred(3) })
             AssertSameAsFull(model, inputs, target, WindowShape.Square(5), WindowShape.Square(3), baseline, batchSize: 50);
         AssertSameAsFull(model, inputs, target, new WindowShape(3, 8), new WindowShape(2, 5));
+        // One window covering the whole image: every layer changes entirely, so the copies run whole from the first layer.
+        AssertSameAsFull(model, inputs, target, WindowShape.Square(28), WindowShape.Square(28));
     }
 
     [Fact]

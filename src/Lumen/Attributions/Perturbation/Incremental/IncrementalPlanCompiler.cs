@@ -75,7 +75,7 @@ public static class IncrementalPlanCompiler
             }
             switch (module)
             {
-                case Sequential sequence:
+                case Sequential sequence when module.GetType() == typeof(Sequential):
                     foreach (var (name, child) in sequence.named_children()) input = Walk(child, Join(path, name), input);
                     return input;
                 case ResNet:
