@@ -7,7 +7,7 @@ namespace Lumen.Attributions.Perturbation.Incremental;
 /// Runs an <see cref="OcclusionSchedule"/>: for each image it keeps the activation of every node before the switch on
 /// the unmodified image (padded as each consumer pads it), and for a chunk of window positions it recomputes only each
 /// node's region, as one batched call per node: the region's input is gathered (one index_select) from the base
-/// activation and the input node's regions of the chunk's copies. From the switch on, the copies are whole maps (the
+/// activation of the node it reads and that node's regions for the chunk's copies. From the switch on, the copies are whole maps (the
 /// base with each copy's region pasted) and the remaining nodes run unchanged. Values are kept channels-last, as rows
 /// [elements, C], so that a gather moves whole channel vectors.
 /// </summary>
