@@ -22,6 +22,9 @@ internal sealed class IncrementalExecutor : IPerturbationForward, IDisposable
     private Tensor?[] baseRows = Array.Empty<Tensor?>();
     private Tensor?[] paddedRows = Array.Empty<Tensor?>();
     private Tensor?[] validMasks = Array.Empty<Tensor?>();
+    private readonly int[]?[] cropTops;
+    private readonly int[]?[] cropLefts;
+    private readonly int[] origins;
 
     /// <summary>Creates the executor for the images <paramref name="input"/> [N, C, H, W] and their replacement (same shape).</summary>
     public IncrementalExecutor(OcclusionSchedule schedule, Tensor input, Tensor replacement)
@@ -30,6 +33,16 @@ internal sealed class IncrementalExecutor : IPerturbationForward, IDisposable
         nodes = schedule.Plan.Nodes;
         this.input = input;
         this.replacement = replacement;
+        cropTops = new int[]?[schedule.Switch];
+        cropLefts = new int[]?[schedule.Switch];
+        for (int i = 1; i < schedule.Switch; i++)
+        {
+            if (nodes[i] is not SlidingWindowNode window) continue;
+            var layout = schedule.Layouts[i]!;
+            cropTops[i] = layout.Top.Select(t => t * window.Rows.Stride - window.Rows.Padding).ToArray();
+            cropLefts[i] = layout.Left.Select(l => l * window.Columns.Stride - window.Columns.Padding).ToArray();
+        }
+        origins = new int[schedule.Positions];
     }
 
     /// <inheritdoc />
@@ -59,8 +72,7 @@ internal sealed class IncrementalExecutor : IPerturbationForward, IDisposable
                     int j = node.Inputs[0];
                     int cropHeight = window.Rows.NeededLength(layout.RegionHeight), cropWidth = window.Columns.NeededLength(layout.RegionWidth);
                     using var index = GatherIndex(schedule.Layouts[j]!, window.Rows.Padding, window.Columns.Padding, p0, n,
-                        layout.Top.Select(t => t * window.Rows.Stride - window.Rows.Padding).ToArray(),
-                        layout.Left.Select(l => l * window.Columns.Stride - window.Columns.Padding).ToArray(), cropHeight, cropWidth, input.device);
+                        cropTops[i]!, cropLefts[i]!, cropHeight, cropWidth, input.device);
                     Tensor crop = Gather(paddedRows[i]!, regions[j], index, n, cropHeight, cropWidth);
                     Tensor? mask = null;
                     if (window.NeedsValidMask)
@@ -86,7 +98,7 @@ internal sealed class IncrementalExecutor : IPerturbationForward, IDisposable
         foreach (int j in schedule.Materialized)
         {
             var layout = schedule.Layouts[j]!;
-            using var index = GatherIndex(layout, 0, 0, p0, n, new int[schedule.Positions], new int[schedule.Positions], layout.Height, layout.Width, input.device);
+            using var index = GatherIndex(layout, 0, 0, p0, n, origins, origins, layout.Height, layout.Width, input.device);
             full[j] = Gather(baseRows[j]!, regions[j], index, n, layout.Height, layout.Width);
         }
         for (int i = schedule.Switch; i < nodes.Count; i++)
