@@ -31,6 +31,12 @@ if (args.Length > 0 && args[0] == "soak")
     return;
 }
 
+if (args.Length > 0 && args[0] == "occlusion-incremental")
+{
+    Lumen.Benchmarks.IncrementalOcclusionBenchmark.Run(args);
+    return;
+}
+
 if (args.Length > 0 && args[0] == "embedding")
 {
     Lumen.Benchmarks.EmbeddingBenchmark.Run(args);

@@ -34,10 +34,43 @@ public sealed class BatchedEvaluator
     /// The target score of every perturbed copy: float32 [N, PerImage] on the CPU, row n for image n, where N is the
     /// number of images of <paramref name="target"/>.
     /// </summary>
-    public Tensor Evaluate(PerturbationTarget target, IPerturbations perturbations)
+    public Tensor Evaluate(PerturbationTarget target, IPerturbations perturbations) =>
+        Run(target, perturbations.PerImage, pieces =>
+        {
+            var inputs = pieces.Select(piece =>
+            {
+                Tensor built = perturbations.Build(piece.Image, piece.First, piece.Count);
+                if (built.shape[0] != piece.Count)
+                    throw new InvalidOperationException($"perturbations of image {piece.Image} gave {built.shape[0]} inputs for {piece.Count} requested");
+                return built;
+            }).ToList();
+            return Model.Forward(inputs.Count == 1 ? inputs[0] : cat(inputs, 0));
+        });
+
+    /// <summary>
+    /// The target score of every perturbed copy whose logits <paramref name="forward"/> computes itself, with the same
+    /// chunks, progress, cancellation and result as <see cref="Evaluate(PerturbationTarget, IPerturbations)"/>.
+    /// </summary>
+    public Tensor Evaluate(PerturbationTarget target, IPerturbationForward forward) =>
+        Run(target, forward.PerImage, pieces =>
+        {
+            var logits = pieces.Select(piece =>
+            {
+                Tensor part = forward.Logits(piece.Image, piece.First, piece.Count);
+                if (part.dim() != 2 || part.shape[0] != piece.Count)
+                    throw new InvalidOperationException($"copies of image {piece.Image} gave logits [{string.Join(", ", part.shape)}] for {piece.Count} requested");
+                return part;
+            }).ToList();
+            return logits.Count == 1 ? logits[0] : cat(logits, 0);
+        });
+
+    /// <summary>
+    /// Walks all copies in chunks of the batch size (a chunk may hold copies of several images, one piece per image),
+    /// scores the logits <paramref name="logitsOf"/> gives for a chunk's pieces and reports progress after each chunk.
+    /// </summary>
+    private Tensor Run(PerturbationTarget target, long perImage, Func<IReadOnlyList<(int Image, long First, long Count)>, Tensor> logitsOf)
     {
         int images = target.Classes.Length;
-        long perImage = perturbations.PerImage;
         long total = images * perImage;
         var scores = new float[total];
         using var noGrad = no_grad();
@@ -46,22 +79,18 @@ public sealed class BatchedEvaluator
             Options.Cancellation.ThrowIfCancellationRequested();
             using var scope = NewDisposeScope();
             long length = Math.Min(Options.BatchSize, total - start);
-            var pieces = new List<Tensor>();
+            var pieces = new List<(int Image, long First, long Count)>();
             var imageOfRow = new List<int>();
             for (long index = start; index < start + length;)
             {
                 int image = (int)(index / perImage);
                 long first = index % perImage;
                 long count = Math.Min(perImage - first, start + length - index);
-                Tensor piece = perturbations.Build(image, first, count);
-                if (piece.shape[0] != count)
-                    throw new InvalidOperationException($"perturbations of image {image} gave {piece.shape[0]} inputs for {count} requested");
-                pieces.Add(piece);
+                pieces.Add((image, first, count));
                 imageOfRow.AddRange(Enumerable.Repeat(image, (int)count));
                 index += count;
             }
-            Tensor batch = pieces.Count == 1 ? pieces[0] : cat(pieces, 0);
-            Tensor chunkScores = target.Score(Model.Forward(batch), imageOfRow).to_type(ScalarType.Float32).cpu();
+            Tensor chunkScores = target.Score(logitsOf(pieces), imageOfRow).to_type(ScalarType.Float32).cpu();
             chunkScores.data<float>().CopyTo(scores, (int)start);
             Options.Progress?.Report(new PerturbationProgress(start + length, total));
         }

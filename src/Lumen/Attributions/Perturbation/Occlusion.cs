@@ -1,5 +1,6 @@
 using System.Globalization;
 using Lumen.Attributions.Gradients;
+using Lumen.Attributions.Perturbation.Incremental;
 using Lumen.Models;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -11,11 +12,15 @@ namespace Lumen.Attributions.Perturbation;
 /// slides over the image with <see cref="Stride"/>, starting at 0, ⌈(D − w) / s⌉ + 1 positions per dimension (the
 /// last one may be cut off by the border); each position replaces the window by the <see cref="Replacement"/> and
 /// scores the copy. Every element gets the mean, over the windows covering it, of f(x) − f(x occluded). The output
-/// has the input's shape [N, C, H, W] (equal over channels). Copies run through the shared <see cref="BatchedEvaluator"/>.
+/// has the input's shape [N, C, H, W] (equal over channels). Copies run through the shared <see cref="BatchedEvaluator"/>,
+/// either as full forward passes or incrementally (<see cref="OcclusionEngine"/>): a window changes only a cone of
+/// each layer's activations, so for each image the unoccluded activations are computed once and each copy recomputes
+/// only its changed regions (<see cref="IncrementalPlanCompiler"/> lists the layers this works with).
 /// </summary>
 public sealed class Occlusion : IAttributionMethod
 {
     private readonly BatchedEvaluator evaluator;
+    private readonly IncrementalPlan? plan;
 
     /// <summary>Creates occlusion.</summary>
     /// <param name="model">The explained model.</param>
@@ -23,7 +28,13 @@ public sealed class Occlusion : IAttributionMethod
     /// <param name="stride">The step between window positions; at most the window in each dimension (as Captum requires).</param>
     /// <param name="replacement">What the window is filled with; null for zeros.</param>
     /// <param name="options">Batch size, output (default logit), progress, cancellation; null for defaults.</param>
-    public Occlusion(ExplainableModel model, WindowShape window, WindowShape stride, Baseline? replacement = null, EvaluationOptions? options = null)
+    /// <param name="engine">
+    /// How copies are evaluated: <see cref="OcclusionEngine.Auto"/> (default) runs incrementally when the model compiles
+    /// to an <see cref="IncrementalPlan"/>, with full passes otherwise; <see cref="OcclusionEngine.Incremental"/> on a
+    /// model that does not compile is a usage error naming the module.
+    /// </param>
+    public Occlusion(ExplainableModel model, WindowShape window, WindowShape stride, Baseline? replacement = null, EvaluationOptions? options = null,
+        OcclusionEngine engine = OcclusionEngine.Auto)
     {
         if (stride.Height > window.Height || stride.Width > window.Width)
             throw LumenException.Usage($"occlusion stride {stride} is larger than the window {window}: pixels between windows would be skipped; use a stride of at most the window");
@@ -31,7 +42,21 @@ public sealed class Occlusion : IAttributionMethod
         Stride = stride;
         Replacement = replacement ?? Baseline.Zero;
         evaluator = new BatchedEvaluator(model, options ?? new EvaluationOptions());
+        if (engine != OcclusionEngine.Full)
+        {
+            var compilation = IncrementalPlanCompiler.Compile(model);
+            if (engine == OcclusionEngine.Incremental && !compilation.IsSupported)
+                throw LumenException.Usage($"occlusion engine=incremental does not support {model.Name}: {compilation.Unsupported}; use --param engine=full");
+            plan = compilation.Plan;
+        }
+        Engine = plan is null ? OcclusionEngine.Full : OcclusionEngine.Incremental;
     }
+
+    /// <summary>The command-line names of the engines, in enum order.</summary>
+    public static IReadOnlyList<string> EngineNames { get; } = new[] { "auto", "incremental", "full" };
+
+    /// <summary>The engine used: <see cref="OcclusionEngine.Incremental"/> or <see cref="OcclusionEngine.Full"/>.</summary>
+    public OcclusionEngine Engine { get; }
 
     /// <summary>The window size.</summary>
     public WindowShape Window { get; }
@@ -53,6 +78,7 @@ public sealed class Occlusion : IAttributionMethod
         ["baseline"] = Replacement.Description,
         ["output"] = evaluator.Options.OutputName,
         ["batch-size"] = evaluator.Options.BatchSize.ToString(CultureInfo.InvariantCulture),
+        ["engine"] = EngineNames[(int)Engine],
     };
 
     /// <summary>The window starts along a dimension of <paramref name="size"/> elements, as Captum places them.</summary>
@@ -75,8 +101,17 @@ public sealed class Occlusion : IAttributionMethod
             Height: Math.Min(Window.Height, height - r), Width: Math.Min(Window.Width, width - c)))).ToArray();
         var resolved = evaluator.Resolve(input, target);
         Tensor replacement = Replacement.For(input);
-        var perturbations = new WindowPerturbations(input, replacement, windows.Select(w => (w.Row, w.Column, w.Height, w.Width)).ToArray());
-        float[] scores = evaluator.Evaluate(resolved, perturbations).data<float>().ToArray();
+        var boxes = windows.Select(w => (w.Row, w.Column, w.Height, w.Width)).ToArray();
+        float[] scores;
+        if (plan is null)
+        {
+            scores = evaluator.Evaluate(resolved, new WindowPerturbations(input, replacement, boxes)).data<float>().ToArray();
+        }
+        else
+        {
+            using var executor = new IncrementalExecutor(new OcclusionSchedule(plan, height, width, boxes), input, replacement);
+            scores = evaluator.Evaluate(resolved, executor).data<float>().ToArray();
+        }
 
         int images = resolved.Classes.Length;
         var sums = new double[images * height * width];

@@ -30,6 +30,7 @@ public static class PerturbationSettings
         new MethodSetting("baseline", "0", "what the window is filled with: 0 or any number, mean (per image and channel), blur, blur:SIGMA, or a .npy file"),
         Output("logit"),
         BatchSize,
+        new MethodSetting("engine", "auto", "incremental (recompute only what each window changes; same result), full (whole forward passes), or auto: incremental when the model's layers allow it"),
     };
 
     /// <summary>The settings of <c>feature-ablation</c>.</summary>
@@ -127,7 +128,8 @@ public static class PerturbationSettings
         var stride = options.Parameters.TryGetValue("stride", out string? s)
             ? WindowShape.Parse("stride", s)
             : new WindowShape(Math.Max(1, window.Height / 2), Math.Max(1, window.Width / 2));
-        return new Occlusion(model, window, stride, ReplacementOf(options), Evaluation(options, ScoreOutput.Logit));
+        var engine = (OcclusionEngine)Occlusion.EngineNames.ToList().IndexOf(options.GetChoice("engine", "auto", Occlusion.EngineNames.ToArray()));
+        return new Occlusion(model, window, stride, ReplacementOf(options), Evaluation(options, ScoreOutput.Logit), engine);
     }
 
     /// <summary>Builds <c>feature-ablation</c>.</summary>

@@ -1,0 +1,74 @@
+using System.Diagnostics;
+using Lumen.Attributions.Perturbation;
+using Lumen.Attributions.Perturbation.Incremental;
+using Lumen.Models;
+using TorchSharp;
+
+namespace Lumen.Benchmarks;
+
+/// <summary>
+/// <c>occlusion-incremental [rounds] [engines]</c>: occlusion of one 224x224 image on resnet18 (random weights, seed 0),
+/// window 16, stride 8 (729 windows), batch 64, with full batched passes and with the incremental engine, alternating
+/// in the same run (<c>rounds</c> times each, default 2; <c>engines</c> = both, full or incremental). Prints every time,
+/// the best of each, their ratio, the max abs difference of the two maps, and the ratio of multiply-accumulates (full
+/// passes vs the incremental plan), which bounds what the incremental engine can gain.
+/// </summary>
+public static class IncrementalOcclusionBenchmark
+{
+    public static void Run(string[] args)
+    {
+        int rounds = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 2;
+        string engines = args.Length > 2 ? args[2] : "both";
+        torch.set_num_threads(Environment.ProcessorCount);
+        torch.manual_seed(0);
+        using var model = ModelCatalog.Load("resnet18");
+        using var input = torch.randn(1, 3, 224, 224);
+        var window = WindowShape.Square(16);
+        var stride = WindowShape.Square(8);
+        var options = new EvaluationOptions { BatchSize = 64 };
+        var full = new Occlusion(model, window, stride, null, options, OcclusionEngine.Full);
+        var incremental = new Occlusion(model, window, stride, null, options, OcclusionEngine.Incremental);
+
+        var plan = IncrementalPlanCompiler.Compile(model).Plan!;
+        var schedule = Schedule(plan, 16, 8);
+        double macRatio = schedule.FullMultiplyAccumulates / (double)schedule.IncrementalMultiplyAccumulates;
+        Console.WriteLine($"resnet18, 224x224, window 16, stride 8, {schedule.Positions} windows, batch 64, {torch.get_num_threads()} threads, load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
+        Console.WriteLine($"multiply-accumulates per copy: full {schedule.FullMultiplyAccumulates / 1e9:0.000} G, incremental {schedule.IncrementalMultiplyAccumulates / 1e9:0.000} G " +
+            $"(ratio {macRatio:0.00}x; whole maps from {schedule.Plan.Nodes[schedule.Switch].Name})");
+
+        foreach (var (w, s) in new[] { (8, 4), (32, 16), (56, 28) })
+        {
+            var other = Schedule(plan, w, s);
+            Console.WriteLine($"  (window {w}, stride {s}: {other.Positions} windows, multiply-accumulates ratio {other.FullMultiplyAccumulates / (double)other.IncrementalMultiplyAccumulates:0.00}x)");
+        }
+
+        var times = new Dictionary<string, List<double>> { ["full"] = new(), ["incremental"] = new() };
+        var maps = new Dictionary<string, float[]>();
+        for (int round = 0; round < rounds; round++)
+        {
+            foreach (var (name, method) in new[] { ("full", full), ("incremental", incremental) })
+            {
+                if (engines != "both" && engines != name) continue;
+                var clock = Stopwatch.StartNew();
+                using var attribution = method.Attribute(input, Target.Predicted);
+                double seconds = clock.Elapsed.TotalSeconds;
+                times[name].Add(seconds);
+                maps[name] = attribution.Values.data<float>().ToArray();
+                Console.WriteLine($"round {round + 1}: {name,-12} {seconds:0.00} s ({schedule.Positions / seconds:0.0} windows/s), engine={attribution.Settings["engine"]}");
+            }
+        }
+        if (times["full"].Count > 0 && times["incremental"].Count > 0)
+        {
+            double bestFull = times["full"].Min(), bestIncremental = times["incremental"].Min();
+            double difference = maps["full"].Zip(maps["incremental"], (a, b) => Math.Abs(a - b)).Max();
+            Console.WriteLine($"best: full {bestFull:0.00} s, incremental {bestIncremental:0.00} s, speed-up {bestFull / bestIncremental:0.00}x " +
+                $"(multiply-accumulates {macRatio:0.00}x); max abs difference of the maps {difference:0.###e+0}");
+        }
+    }
+
+    private static OcclusionSchedule Schedule(IncrementalPlan plan, int window, int stride)
+    {
+        var starts = Occlusion.Starts(224, window, stride);
+        return new OcclusionSchedule(plan, 224, 224, starts.SelectMany(r => starts.Select(c => (r, c, Math.Min(window, 224 - r), Math.Min(window, 224 - c)))).ToArray());
+    }
+}
