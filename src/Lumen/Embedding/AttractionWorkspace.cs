@@ -4,7 +4,7 @@ namespace Lumen.Embedding;
 public sealed class AttractionWorkspace
 {
     private float[] _coordinates = [];
-    private double[][] _sums = [];
+    private float[][] _sums = [];
 
     internal float[] Coordinates(int length)
     {
@@ -12,10 +12,10 @@ public sealed class AttractionWorkspace
         return _coordinates;
     }
 
-    internal double[][] Sums(int parts, int length)
+    internal float[][] Sums(int parts, int length)
     {
         if (_sums.Length != parts || _sums[0].Length != length)
-            _sums = Enumerable.Range(0, parts).Select(_ => new double[length]).ToArray();
+            _sums = Enumerable.Range(0, parts).Select(_ => new float[length]).ToArray();
         return _sums;
     }
 }

@@ -19,7 +19,7 @@ internal sealed class UpperTriangle
     /// <summary>Value of each entry.</summary>
     public float[] Values { get; }
 
-    /// <summary>The upper part of <paramref name="matrix"/>, whose rows list their columns in increasing order.</summary>
+    /// <summary>The upper part of <paramref name="matrix"/>; every column is checked to be below N, so readers may skip bounds checks.</summary>
     public static UpperTriangle Of(AffinityMatrix matrix)
     {
         int n = matrix.Points;
@@ -27,7 +27,13 @@ internal sealed class UpperTriangle
         for (int i = 0; i < n; i++)
         {
             int count = 0;
-            for (int e = matrix.RowStarts[i]; e < matrix.RowStarts[i + 1]; e++) if (matrix.Columns[e] > i) count++;
+            for (int e = matrix.RowStarts[i]; e < matrix.RowStarts[i + 1]; e++)
+            {
+                int column = matrix.Columns[e];
+                if (column >= n) throw new ArgumentException($"Affinity entry ({i}, {column}) is outside the {n} points.", nameof(matrix));
+                if (column > i) count++;
+            }
+
             rowStarts[i + 1] = rowStarts[i] + count;
         }
 
