@@ -140,12 +140,16 @@ public sealed class AffinityMatrix
     /// <summary>Σ p_ij log p_ij over the stored entries (the constant part of the KL divergence).</summary>
     public double SumPLogP()
     {
+        if (_sumPLogP is { } known) return known;
         double sum = 0;
         foreach (var v in Values)
         {
             if (v > 0) sum += v * Math.Log(v);
         }
 
+        _sumPLogP = sum;
         return sum;
     }
+
+    private double? _sumPLogP;
 }

@@ -94,22 +94,22 @@ public static class AttractiveForces
         var parts = new double[threads];
         Parallelism.For(p.Points, threads, (start, end, part) =>
         {
+            // Σ p_ij log(1 + d_ij²) over the pairs j > i, doubled: p and the distances are symmetric.
             double sum = 0;
             for (int i = start; i < end; i++)
             {
                 for (int e = p.RowStarts[i]; e < p.RowStarts[i + 1]; e++)
                 {
                     int j = p.Columns[e];
-                    double v = p.Values[e];
-                    if (v <= 0) continue;
+                    if (j <= i) continue;
                     double dx = embedding[2 * i] - embedding[2 * j], dy = embedding[2 * i + 1] - embedding[2 * j + 1];
-                    sum += v * (Math.Log(v) + Math.Log(1 + dx * dx + dy * dy));
+                    sum += p.Values[e] * Math.Log(1 + dx * dx + dy * dy);
                 }
             }
 
-            parts[part] = sum;
+            parts[part] = 2 * sum;
         });
-        return parts.Sum() + Math.Log(z);
+        return p.SumPLogP() + parts.Sum() + Math.Log(z);
     }
 
     /// <summary>KL(P‖Q) with the exact Z (O(N²)).</summary>

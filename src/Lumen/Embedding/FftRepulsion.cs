@@ -10,7 +10,7 @@ namespace Lumen.Embedding;
 /// the force as y_i Σ_j K2 − Σ_j K2 y_j: three transforms forward and three back per iteration where this form needs
 /// one forward and two back, half the FFT work, for an interpolation error about 1.5 times larger at the same grid.
 /// The embedding's bounding square is cut into B x B boxes (B ≥ <see cref="MinIntervals"/> and ≥ the side length times
-/// <see cref="IntervalsPerUnit"/>, rounded up to 2^a 3^b), each with <see cref="InterpolationPoints"/>² equispaced
+/// <see cref="IntervalsPerUnit"/>, rounded up to 2^a 3^b 5^c 7^d, as openTSNE does), each with <see cref="InterpolationPoints"/>² equispaced
 /// nodes; charges are spread to the nodes with Lagrange polynomials, the node-to-node sums are a Toeplitz convolution
 /// done by zero-padded FFTs (<see cref="KernelConvolution"/>, libtorch's transforms), and the node potentials are
 /// interpolated back with the same polynomials. Σ_i Σ_j K1 needs no potentials at all: it is Σ_nodes q·(K1 * q), a
@@ -26,9 +26,11 @@ public sealed class FftRepulsion : IRepulsiveForces, IDisposable
 
     private readonly int _threads;
     private readonly KernelConvolution _convolution = new();
-    private float[] _charges = [], _potentials = [];
+    private float[][] _grids = [];
+    private float[] _potentials = [];
     private int[] _node = [];
     private double[] _weights = [];
+    private readonly double[] _inverseDenominators;
 
     /// <summary>Creates the engine.</summary>
     /// <param name="minIntervals">Smallest number of boxes per axis (default 50, as openTSNE).</param>
@@ -42,6 +44,9 @@ public sealed class FftRepulsion : IRepulsiveForces, IDisposable
         if (!(intervalsPerUnit > 0) || double.IsInfinity(intervalsPerUnit))
             throw LumenException.Usage($"Boxes per unit must be a positive number, not {intervalsPerUnit}.");
         InterpolationPoints = interpolationPoints;
+        _inverseDenominators = Enumerable.Range(0, interpolationPoints)
+            .Select(t => 1 / Enumerable.Range(0, interpolationPoints).Where(s => s != t).Aggregate(1.0, (product, s) => product * (t - s)))
+            .ToArray();
         if (minIntervals < 1) throw LumenException.Usage($"The FFT engine needs at least 1 interval, not {minIntervals}.");
         MinIntervals = minIntervals;
         IntervalsPerUnit = intervalsPerUnit;
@@ -63,7 +68,7 @@ public sealed class FftRepulsion : IRepulsiveForces, IDisposable
     /// <summary>How many times the kernels' spectra were computed (for diagnostics).</summary>
     public int KernelTransforms => _convolution.KernelTransforms;
 
-    /// <summary>The smallest box count ≥ <paramref name="required"/> of the form 2^a 3^b (so the FFT length 6B is too).</summary>
+    /// <summary>The smallest box count ≥ <paramref name="required"/> of the form 2^a 3^b 5^c 7^d (so the FFT length 2pB is too for p ≤ 7 nodes per box).</summary>
     public static int RoundBoxes(int required)
     {
         int b = Math.Max(1, required);
@@ -112,23 +117,38 @@ public sealed class FftRepulsion : IRepulsiveForces, IDisposable
             }
         });
 
-        // 2. Spread unit charges onto the node grid.
+        // 2. Spread unit charges onto the node grid: each thread onto a grid of its own, then the grids are added in
+        // thread order (the same sums for the same thread count).
         int cells = m * m;
-        Array.Clear(_charges);
-        for (int i = 0; i < n; i++)
+        var grids = SpreadGrids(Math.Max(1, Math.Min(_threads, n)), cells);
+        Parallelism.For(n, grids.Length, (start, end, part) =>
         {
-            int gx = _node[2 * i], gy = _node[2 * i + 1];
-            int wx = 2 * i * p, wy = (2 * i + 1) * p;
-            for (int ty = 0; ty < p; ty++)
+            var grid = grids[part];
+            Array.Clear(grid);
+            for (int i = start; i < end; i++)
             {
-                int row = (gy + ty) * m + gx;
-                double wyv = _weights[wy + ty];
-                for (int tx = 0; tx < p; tx++) _charges[row + tx] += (float)(wyv * _weights[wx + tx]);
+                int gx = _node[2 * i], gy = _node[2 * i + 1];
+                int wx = 2 * i * p, wy = (2 * i + 1) * p;
+                for (int ty = 0; ty < p; ty++)
+                {
+                    int row = (gy + ty) * m + gx;
+                    double wyv = _weights[wy + ty];
+                    for (int tx = 0; tx < p; tx++) grid[row + tx] += (float)(wyv * _weights[wx + tx]);
+                }
             }
-        }
+        });
+        Parallelism.For(cells, grids.Length, (start, end, _) =>
+        {
+            var total = grids[0].AsSpan(start, end - start);
+            for (int part = 1; part < grids.Length; part++)
+            {
+                var add = grids[part].AsSpan(start, end - start);
+                for (int c = 0; c < total.Length; c++) total[c] += add[c];
+            }
+        });
 
         // 3. Node potentials of the vector kernel K2(d)·d, and Σ_i Σ_j K1(y_i − y_j) (self-pairs included).
-        double pairSum = _convolution.Convolve(m, h, _charges, _potentials);
+        double pairSum = _convolution.Convolve(m, h, grids[0], _potentials);
 
         // 4. Interpolate the potentials back to the points: Σ_j K2(y_i − y_j) (y_i − y_j).
         Parallelism.For(n, _threads, (start, end, _) =>
@@ -157,19 +177,26 @@ public sealed class FftRepulsion : IRepulsiveForces, IDisposable
         return pairSum - n;
     }
 
-    private static void Lagrange(double u, Span<double> w)
+    private void Lagrange(double u, Span<double> w)
     {
-        // Nodes at t + 0.5, t = 0..p−1.
+        // Nodes at t + 0.5, t = 0..p−1; the denominators Π_{s≠t} (t − s) are constants.
         for (int t = 0; t < w.Length; t++)
         {
-            double v = 1;
+            double v = _inverseDenominators[t];
             for (int s = 0; s < w.Length; s++)
             {
-                if (s != t) v *= (u - (s + 0.5)) / (t - s);
+                if (s != t) v *= u - (s + 0.5);
             }
 
             w[t] = v;
         }
+    }
+
+    private float[][] SpreadGrids(int parts, int cells)
+    {
+        if (_grids.Length != parts || _grids[0].Length != cells)
+            _grids = Enumerable.Range(0, parts).Select(_ => new float[cells]).ToArray();
+        return _grids;
     }
 
     private void EnsureBuffers(int n, int m)
@@ -180,11 +207,7 @@ public sealed class FftRepulsion : IRepulsiveForces, IDisposable
             _weights = new double[2 * n * InterpolationPoints];
         }
 
-        if (_charges.Length != m * m)
-        {
-            _charges = new float[m * m];
-            _potentials = new float[2 * m * m];
-        }
+        if (_potentials.Length != 2 * m * m) _potentials = new float[2 * m * m];
     }
 
     /// <inheritdoc />

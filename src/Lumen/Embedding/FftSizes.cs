@@ -1,14 +1,14 @@
 namespace Lumen.Embedding;
 
-/// <summary>Grid sizes the FFT engine uses: products of 2 and 3, which FFT libraries transform fastest.</summary>
+/// <summary>Grid sizes the FFT engine uses: products of 2, 3, 5 and 7, which FFT libraries transform fastest.</summary>
 internal static class FftSizes
 {
-    /// <summary>Whether <paramref name="n"/> is 2^a 3^b with n ≥ 1.</summary>
+    /// <summary>Whether <paramref name="n"/> is 2^a 3^b 5^c 7^d with n ≥ 1.</summary>
     public static bool IsSupported(int n)
     {
         if (n < 1) return false;
-        while (n % 2 == 0) n /= 2;
-        while (n % 3 == 0) n /= 3;
+        foreach (int factor in new[] { 2, 3, 5, 7 })
+            while (n % factor == 0) n /= factor;
         return n == 1;
     }
 }

@@ -88,7 +88,7 @@ public class GradientTests
     public void BarnesHutAndFftRepulsionMatchExact(double scale)
     {
         // scale 1: a compact embedding (early optimisation); 5: boxes about one unit wide, where the 3-point
-        // interpolation error of FIt-SNE's default grid is largest (a few per cent of the force, measured 0.9 %).
+        // interpolation error of FIt-SNE's default grid is largest (a few per cent of the force at most).
         int n = 400;
         var y = EmbeddingTestData.RandomEmbedding(n, 5, scale);
         var exact = new double[2 * n];
