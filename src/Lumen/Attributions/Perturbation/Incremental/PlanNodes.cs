@@ -183,7 +183,7 @@ public sealed class PointwiseNode : PlanNode
     {
         if (batchNorm is null) return function!(inputs[0]);
         var (scale, shift) = Affine();
-        return inputs[0] * scale.view(1, -1, 1, 1) + shift.view(1, -1, 1, 1);
+        return torch.addcmul(shift.view(1, -1, 1, 1), inputs[0], scale.view(1, -1, 1, 1), 1);
     }
 
     /// <summary>Runs the operation on channels-last rows [elements, C].</summary>
@@ -191,7 +191,7 @@ public sealed class PointwiseNode : PlanNode
     {
         if (batchNorm is null) return function!(rows);
         var (scale, shift) = Affine();
-        return rows * scale + shift;
+        return torch.addcmul(shift, rows, scale, 1);
     }
 
     private (Tensor Scale, Tensor Shift) Affine()
