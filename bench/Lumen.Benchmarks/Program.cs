@@ -7,6 +7,12 @@ Lumen.Runtime.NativeHeap.KeepLargeBlocks();
 
 // In-process: the benchmarks run in this already-built executable, whose libtorch natives the build prepared
 // (BenchmarkDotNet's default generated project would not get the libstdc++ compatibility fix).
+if (args.Length > 0 && args[0] == "fft-determinism")
+{
+    Lumen.Benchmarks.FftDeterminism.Run();
+    return;
+}
+
 if (args.Length > 0 && args[0] == "fft-accuracy")
 {
     Lumen.Benchmarks.FftAccuracy.Run();
