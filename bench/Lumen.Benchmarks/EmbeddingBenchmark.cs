@@ -37,6 +37,13 @@ public static class EmbeddingBenchmark
         if (what is "fft" or "all") Embed(reduced, labels, Math.Min(limit, reduced.Rows), TsneEngine.Fft);
         if (what is "bh" or "all") Embed(reduced, labels, Math.Min(limit, 20000), TsneEngine.BarnesHut);
         if (what is "knn") Recall(reduced);
+        if (what is "hashes")
+        {
+            Console.WriteLine($"PCA output hash {reduced.Data.Aggregate(17L, (h, v) => h * 31 + BitConverter.SingleToInt32Bits(v)):X}");
+            var sub = new FeatureMatrix(limit, reduced.Columns, reduced.Data[..(limit * reduced.Columns)]);
+            var graph = NeighborSearch.Find(sub, 90, NeighborMethod.Auto, 0, 2);
+            Console.WriteLine($"neighbours hash {graph.Indices.Aggregate(17L, (h, v) => h * 31 + v):X}, distances {graph.SquaredDistances.Aggregate(17L, (h, v) => h * 31 + BitConverter.SingleToInt32Bits(v)):X}");
+        }
     }
 
     private static void Embed(FeatureMatrix all, long[] allLabels, int n, TsneEngine engine)

@@ -38,7 +38,7 @@ public sealed class RandomProjectionForest
         var heap = new NeighborHeap(n, k);
         var trees = new List<int[]>[Trees];
         System.Threading.Tasks.Parallel.For(0, Trees, new ParallelOptions { MaxDegreeOfParallelism = threads },
-            t => trees[t] = BuildLeaves(data, leafSize, HashCode.Combine(seed, t, 0x5eed)));
+            t => trees[t] = BuildLeaves(data, leafSize, TreeSeed(seed, t)));
         foreach (var leaves in trees)
         {
             Parallelism.For(leaves.Count, threads, (start, end, _) =>
@@ -53,6 +53,18 @@ public sealed class RandomProjectionForest
         }
 
         return heap.ToGraph(n, threads);
+    }
+
+    /// <summary>
+    /// The seed of tree <paramref name="tree"/>: a fixed mix of the run's seed and the tree's number (SplitMix64's
+    /// finalizer). Not <see cref="HashCode"/>, which is randomized per process and would make every run differ.
+    /// </summary>
+    internal static int TreeSeed(int seed, int tree)
+    {
+        ulong z = ((ulong)(uint)seed << 32 | (uint)tree) + 0x9E3779B97F4A7C15UL;
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        return (int)(z ^ (z >> 31));
     }
 
     private static void AddLeafPairs(FeatureMatrix data, int[] leaf, NeighborHeap heap)

@@ -63,4 +63,14 @@ public class AffinityAndQualityTests
             Assert.DoesNotContain(i, approx.NeighborsOf(i).ToArray());
         }
     }
+
+    [Fact]
+    public void ForestTreeSeedsAreTheSameInEveryProcess()
+    {
+        // Pinned values: a process-randomized hash (System.HashCode) here made every run's neighbours, and so every
+        // t-SNE map of more than a few thousand points, differ between processes.
+        Assert.Equal(2065550767, RandomProjectionForest.TreeSeed(0, 0));
+        Assert.Equal(-1538687896, RandomProjectionForest.TreeSeed(7, 3));
+        Assert.NotEqual(RandomProjectionForest.TreeSeed(0, 1), RandomProjectionForest.TreeSeed(1, 0));
+    }
 }
