@@ -116,14 +116,10 @@ public static class Tsne
             double momentum = early ? options.InitialMomentum : options.FinalMomentum;
             double rate = options.LearningRate ?? Math.Max(n / alpha, 1e-3);
 
-            // The attraction runs alongside the repulsion, whose serial parts (grid copies, libtorch's thread joins)
-            // leave a core idle; each keeps its own thread partition, so the sums do not depend on the overlap.
-            var affinities = p;
-            var attraction = Task.Run(() => AttractiveForces.Compute(affinities, y, attract, threads, workspace));
             long before = Stopwatch.GetTimestamp();
             double z = repulsion.Compute(y, repel);
             repulsionTime += Stopwatch.GetElapsedTime(before);
-            attraction.Wait();
+            AttractiveForces.Compute(p, y, attract, threads, workspace);
             bool report = (iter + 1) % Math.Max(1, options.ReportEvery) == 0 || iter == total - 1;
             if (report)
             {

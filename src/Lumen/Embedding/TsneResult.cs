@@ -36,6 +36,6 @@ public sealed class TsneResult
     /// <summary>Time of the gradient descent.</summary>
     public TimeSpan OptimizationTime { get; }
 
-    /// <summary>The part of <see cref="OptimizationTime"/> spent in the repulsion engine (the attraction runs alongside it).</summary>
+    /// <summary>The part of <see cref="OptimizationTime"/> spent in the repulsion engine.</summary>
     public TimeSpan RepulsionTime { get; }
 }
