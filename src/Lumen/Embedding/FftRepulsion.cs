@@ -39,10 +39,7 @@ public sealed class FftRepulsion : IRepulsiveForces, IDisposable
     /// <param name="interpolationPoints">Interpolation nodes per box and axis (default 3, as FIt-SNE and openTSNE; 2 to 8).</param>
     public FftRepulsion(int minIntervals = 50, double intervalsPerUnit = 1, int threads = 0, int interpolationPoints = 3)
     {
-        if (interpolationPoints is < 2 or > 8)
-            throw LumenException.Usage($"The FFT engine interpolates with 2 to 8 nodes per box, not {interpolationPoints}.");
-        if (!(intervalsPerUnit > 0) || double.IsInfinity(intervalsPerUnit))
-            throw LumenException.Usage($"Boxes per unit must be a positive number, not {intervalsPerUnit}.");
+        ValidateGrid(interpolationPoints, intervalsPerUnit);
         InterpolationPoints = interpolationPoints;
         _inverseDenominators = Enumerable.Range(0, interpolationPoints)
             .Select(t => 1 / Enumerable.Range(0, interpolationPoints).Where(s => s != t).Aggregate(1.0, (product, s) => product * (t - s)))
@@ -51,6 +48,18 @@ public sealed class FftRepulsion : IRepulsiveForces, IDisposable
         MinIntervals = minIntervals;
         IntervalsPerUnit = intervalsPerUnit;
         _threads = Parallelism.Threads(threads);
+    }
+
+    /// <summary>
+    /// Checks a grid setting: 2 to 8 interpolation nodes per box (so every FFT length 2pB of a 2^a 3^b 5^c 7^d box count
+    /// is one too) and a positive, finite number of boxes per unit (null: chosen automatically).
+    /// </summary>
+    public static void ValidateGrid(int interpolationPoints, double? intervalsPerUnit)
+    {
+        if (interpolationPoints is < 2 or > 8)
+            throw LumenException.Usage($"The FFT engine interpolates with 2 to 8 nodes per box, not {interpolationPoints}.");
+        if (intervalsPerUnit is { } boxes && (!(boxes > 0) || double.IsInfinity(boxes)))
+            throw LumenException.Usage($"Boxes per unit must be a positive number, not {boxes}.");
     }
 
     /// <summary>Interpolation nodes per box and axis.</summary>
@@ -68,7 +77,7 @@ public sealed class FftRepulsion : IRepulsiveForces, IDisposable
     /// <summary>How many times the kernels' spectra were computed (for diagnostics).</summary>
     public int KernelTransforms => _convolution.KernelTransforms;
 
-    /// <summary>The smallest box count ≥ <paramref name="required"/> of the form 2^a 3^b 5^c 7^d (so the FFT length 2pB is too for p ≤ 7 nodes per box).</summary>
+    /// <summary>The smallest box count ≥ <paramref name="required"/> of the form 2^a 3^b 5^c 7^d (so the FFT length 2pB is too, for 2 to 8 nodes per box).</summary>
     public static int RoundBoxes(int required)
     {
         int b = Math.Max(1, required);

@@ -100,8 +100,7 @@ public sealed record TsneOptions
 
         if (ExaggerationIterations < 0 || Iterations < 0) throw LumenException.Usage("Iteration counts must not be negative.");
         if (!(EarlyExaggeration > 0) || !(Exaggeration > 0)) throw LumenException.Usage("Exaggeration factors must be positive.");
-        if (InterpolationPoints is < 2 or > 8) throw LumenException.Usage($"The FFT engine interpolates with 2 to 8 nodes per box, not {InterpolationPoints}.");
-        if (BoxesPerUnit is { } boxes && (!(boxes > 0) || double.IsInfinity(boxes))) throw LumenException.Usage($"Boxes per unit must be a positive number, not {BoxesPerUnit}.");
+        FftRepulsion.ValidateGrid(InterpolationPoints, BoxesPerUnit);
         if (LearningRate is { } rate && !(rate > 0)) throw LumenException.Usage($"The learning rate must be positive, not {rate}.");
         if (InitialEmbedding is { } init && init.Length != 2 * points)
         {
