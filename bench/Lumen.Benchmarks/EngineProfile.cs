@@ -7,8 +7,9 @@ namespace Lumen.Benchmarks;
 
 /// <summary>
 /// <c>-- engine [batch] [repeats]</c>: resnet18 (random weights) inference on a batch of 224x224 images, wall-clock
-/// and the process's user and system CPU time per batch, under no_grad and inference_mode. Compare runs with
-/// different environments (thread counts, allocator settings) on an idle machine.
+/// and the process's user and system CPU time per batch: through <see cref="ExplainableModel.Forward"/> (channels-last,
+/// under no_grad and inference_mode) and through the bare module on the default [N, C, H, W] strides, alternating.
+/// Compare runs with different environments (thread counts, allocator settings) on an idle machine.
 /// </summary>
 public static class EngineProfile
 {
@@ -18,7 +19,7 @@ public static class EngineProfile
         using var model = ModelCatalog.Load("resnet18");
         using var input = torch.randn(batch, 3, 224, 224);
         Console.WriteLine($"resnet18, batch {batch}, {torch.get_num_threads()} intra-op threads, load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
-        foreach (string mode in new[] { "no_grad", "inference_mode", "no_grad" })
+        foreach (string mode in new[] { "no_grad", "nchw", "inference_mode", "nchw", "no_grad" })
         {
             for (int w = 0; w < 2; w++) Forward(model, input, mode);
             var process = Process.GetCurrentProcess();
@@ -29,7 +30,8 @@ public static class EngineProfile
             for (int r = 0; r < repeats; r++) Forward(model, input, mode);
             double wall = clock.Elapsed.TotalSeconds / repeats;
             process.Refresh();
-            Console.WriteLine($"{mode,-15} {wall:0.000} s per batch ({batch / wall:0.0} images/s); user {(process.UserProcessorTime - user).TotalSeconds / repeats:0.000} s, system {(process.PrivilegedProcessorTime - system).TotalSeconds / repeats:0.000} s");
+            string label = mode == "nchw" ? "no_grad, NCHW" : mode;
+            Console.WriteLine($"{label,-15} {wall:0.000} s per batch ({batch / wall:0.0} images/s); user {(process.UserProcessorTime - user).TotalSeconds / repeats:0.000} s, system {(process.PrivilegedProcessorTime - system).TotalSeconds / repeats:0.000} s");
         }
     }
 
@@ -37,6 +39,7 @@ public static class EngineProfile
     {
         using var scope = NewDisposeScope();
         using IDisposable guard = mode == "inference_mode" ? torch.inference_mode() : torch.no_grad();
-        model.Forward(input)[0, 0].item<float>();
+        Tensor logits = mode == "nchw" ? model.Module.call(input) : model.Forward(input);
+        logits[0, 0].item<float>();
     }
 }

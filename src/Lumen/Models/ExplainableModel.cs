@@ -137,7 +137,7 @@ public sealed class ExplainableModel : IDisposable
     public Tensor Forward(Tensor input)
     {
         ValidateInput(input);
-        Tensor logits = Module.call(input);
+        Tensor logits = Module.call(MemoryLayout.ForConvolutions(input, Module is Onnx.OnnxRuntimeModule));
         if (logits.dim() != 2 || logits.shape[0] != input.shape[0])
             throw LumenException.Model($"{Name} returned shape [{string.Join(", ", logits.shape)}] for {input.shape[0]} images; explanations need logits [N, classes]");
         return logits;
