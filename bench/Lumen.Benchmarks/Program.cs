@@ -31,6 +31,12 @@ if (args.Length > 0 && args[0] == "engine")
     return;
 }
 
+if (args.Length > 0 && args[0] == "perturbation-throughput")
+{
+    Lumen.Benchmarks.PerturbationThroughput.Run(args);
+    return;
+}
+
 if (args.Length > 0 && args[0] == "soak")
 {
     Lumen.Benchmarks.SoakBenchmark.Run(args);
