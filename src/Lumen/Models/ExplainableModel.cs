@@ -17,6 +17,7 @@ public sealed class ExplainableModel : IDisposable
     private readonly bool ownsModule;
     private readonly Dictionary<string, nn.Module> layers;
     private IReadOnlyList<string>? classLabels;
+    private bool? acceptsChannelsLast;
 
     /// <summary>Wraps <paramref name="module"/>.</summary>
     /// <param name="module">A module returning logits; child modules must be invoked with <c>call</c> to be observable.</param>
@@ -137,10 +138,34 @@ public sealed class ExplainableModel : IDisposable
     public Tensor Forward(Tensor input)
     {
         ValidateInput(input);
-        Tensor logits = Module.call(MemoryLayout.ForConvolutions(input, Module is Onnx.OnnxRuntimeModule));
+        Tensor logits = Call(input);
         if (logits.dim() != 2 || logits.shape[0] != input.shape[0])
             throw LumenException.Model($"{Name} returned shape [{string.Join(", ", logits.shape)}] for {input.shape[0]} images; explanations need logits [N, classes]");
         return logits;
+    }
+
+    /// <summary>
+    /// Runs the module on <paramref name="input"/> laid out channels-last (<see cref="MemoryLayout"/>). A module that
+    /// cannot take that layout (one that calls <c>view</c> where <c>reshape</c> would do) fails on its first such
+    /// batch with libtorch's "view size is not compatible" error; the batch is then run as given, and so is every
+    /// later one. The logits are the same either way.
+    /// </summary>
+    private Tensor Call(Tensor input)
+    {
+        if (acceptsChannelsLast == false) return Module.call(input);
+        Tensor laidOut = MemoryLayout.ForConvolutions(input, Module is Onnx.OnnxRuntimeModule);
+        if (ReferenceEquals(laidOut, input) || acceptsChannelsLast == true) return Module.call(laidOut);
+        try
+        {
+            Tensor logits = Module.call(laidOut);
+            acceptsChannelsLast = true;
+            return logits;
+        }
+        catch (Exception error) when (MemoryLayout.IsLayoutError(error))
+        {
+            acceptsChannelsLast = false;
+            return Module.call(input);
+        }
     }
 
     /// <summary>The logits for a batch of any size, computed without gradients in chunks of <paramref name="batchSize"/>.</summary>

@@ -23,6 +23,10 @@ public static class MemoryLayout
         return images.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2);
     }
 
+    /// <summary>Whether <paramref name="error"/> is libtorch refusing a <c>view</c> of a tensor whose strides do not allow it.</summary>
+    public static bool IsLayoutError(Exception error) =>
+        error.Message.Contains("view size is not compatible with input tensor", StringComparison.Ordinal);
+
     /// <summary>Whether <paramref name="images"/> [N, C, H, W] has channels-last strides.</summary>
     public static bool IsChannelsLast(Tensor images)
     {

@@ -57,6 +57,21 @@ public sealed class MemoryLayoutTests
         Assert.Equal(gradientViaForward.contiguous().data<float>().ToArray(), gradientViaForward.data<float>().ToArray());
     }
 
+    [Fact]
+    public void AModuleThatViewsItsActivationsRunsOnTheLayoutItWasGiven()
+    {
+        using var scope = NewDisposeScope();
+        torch.manual_seed(5);
+        using var model = new ExplainableModel(new ViewingNet(), "viewing", new long[] { 3, 6, 6 });
+        var input = torch.randn(2, 3, 6, 6);
+        using var noGrad = torch.no_grad();
+        var expected = model.Module.call(input);
+        var refused = Assert.ThrowsAny<Exception>(() => model.Module.call(MemoryLayout.ForConvolutions(input)));
+        Assert.True(MemoryLayout.IsLayoutError(refused), refused.Message);
+        AssertClose(expected, model.Forward(input));
+        AssertClose(expected, model.Forward(input));
+    }
+
     private static (Tensor Logits, Tensor Gradient) LogitsAndGradient(Tensor input, Func<Tensor, Tensor> forward)
     {
         using var grad = torch.enable_grad();
@@ -64,6 +79,17 @@ public sealed class MemoryLayoutTests
         var logits = forward(leaf);
         var gradient = torch.autograd.grad([logits.max(1).values.sum()], [leaf])[0];
         return (logits.detach(), gradient);
+    }
+
+    /// <summary>Flattens with <c>view</c>, which a channels-last activation does not allow.</summary>
+    private sealed class ViewingNet : nn.Module<Tensor, Tensor>
+    {
+        private readonly TorchSharp.Modules.Conv2d conv = nn.Conv2d(3, 4, 3, padding: 1);
+        private readonly TorchSharp.Modules.Linear fc = nn.Linear(4 * 6 * 6, 3);
+
+        public ViewingNet() : base("viewing") => RegisterComponents();
+
+        public override Tensor forward(Tensor x) => fc.call(conv.call(x).relu().view(x.shape[0], -1));
     }
 
     private static void AssertClose(Tensor expected, Tensor actual)
