@@ -74,9 +74,6 @@ public sealed class FftRepulsion : IRepulsiveForces, IDisposable
     /// <summary>Boxes per axis used by the last call (for diagnostics).</summary>
     public int LastBoxes { get; private set; }
 
-    /// <summary>How many times the kernels' spectra were computed (for diagnostics).</summary>
-    public int KernelTransforms => _convolution.KernelTransforms;
-
     /// <summary>The smallest box count ≥ <paramref name="required"/> of the form 2^a 3^b 5^c 7^d (so the FFT length 2pB is too, for 2 to 8 nodes per box).</summary>
     public static int RoundBoxes(int required)
     {

@@ -19,9 +19,6 @@ internal sealed class KernelConvolution : IDisposable
     private int _nodes = -1;
     private double _spacing = double.NaN;
 
-    /// <summary>How many times the kernels' spectra were computed.</summary>
-    public int KernelTransforms { get; private set; }
-
     /// <summary>
     /// Convolves the unit-charge grid <paramref name="charges"/> ([m, m]) with the vector kernel K2(d)·d and writes its two
     /// components (x, then y) to <paramref name="potentials"/> ([2, m, m]). Returns Σ_a q(a) (K1 * q)(a), which equals
@@ -78,7 +75,6 @@ internal sealed class KernelConvolution : IDisposable
         _vectorSpectra = spectra[1..].contiguous().MoveToOuterDisposeScope();
         _nodes = m;
         _spacing = spacing;
-        KernelTransforms++;
     }
 
     /// <inheritdoc />

@@ -6,13 +6,13 @@ public sealed class TsneResult
     internal TsneResult(double[] embedding, AffinityMatrix affinities, TsneEngine engine, IReadOnlyList<(int Iteration, double Kl)> history,
         TimeSpan neighborTime, TimeSpan optimizationTime, TimeSpan repulsionTime)
     {
-        RepulsionTime = repulsionTime;
         Embedding = embedding;
         Affinities = affinities;
         Engine = engine;
         KlHistory = history;
         NeighborTime = neighborTime;
         OptimizationTime = optimizationTime;
+        RepulsionTime = repulsionTime;
     }
 
     /// <summary>Coordinates [N, 2], row-major.</summary>

@@ -11,9 +11,6 @@ namespace Lumen.Attributions.Perturbation.Incremental;
 /// <param name="Dilation">The dilation d.</param>
 public readonly record struct AxisWindow(int Kernel, int Stride, int Padding, int Dilation)
 {
-    /// <summary>The identity (k = 1, s = 1, p = 0, d = 1): an element-wise operation.</summary>
-    public static AxisWindow Identity => new(1, 1, 0, 1);
-
     /// <summary>The extent of one dilated kernel, d(k − 1) + 1.</summary>
     public int Span => Dilation * (Kernel - 1) + 1;
 
@@ -38,9 +35,6 @@ public readonly record struct AxisWindow(int Kernel, int Stride, int Padding, in
     /// </summary>
     public Interval Needed(Interval output) =>
         new(output.Start * Stride - Padding, (output.End - 1) * Stride - Padding + Span);
-
-    /// <summary>The number of input rows that <paramref name="outputRows"/> consecutive output rows read.</summary>
-    public int NeededLength(int outputRows) => (outputRows - 1) * Stride + Span;
 
     /// <summary>⌊x / y⌋ for a positive divisor.</summary>
     public static int FloorDiv(int x, int y) => x >= 0 ? x / y : -((-x + y - 1) / y);

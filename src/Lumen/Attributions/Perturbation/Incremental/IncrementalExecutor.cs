@@ -22,8 +22,7 @@ internal sealed class IncrementalExecutor : IPerturbationForward, IDisposable
     private Tensor?[] baseRows = Array.Empty<Tensor?>();
     private Tensor?[] paddedRows = Array.Empty<Tensor?>();
     private Tensor?[] validMasks = Array.Empty<Tensor?>();
-    private readonly int[]?[] cropTops;
-    private readonly int[]?[] cropLefts;
+    private readonly CropWindows?[] crops;
     private readonly int[] origins;
 
     /// <summary>Creates the executor for the images <paramref name="input"/> [N, C, H, W] and their replacement (same shape).</summary>
@@ -33,14 +32,10 @@ internal sealed class IncrementalExecutor : IPerturbationForward, IDisposable
         nodes = schedule.Plan.Nodes;
         this.input = input;
         this.replacement = replacement;
-        cropTops = new int[]?[schedule.Switch];
-        cropLefts = new int[]?[schedule.Switch];
+        crops = new CropWindows?[schedule.Switch];
         for (int i = 1; i < schedule.Switch; i++)
         {
-            if (nodes[i] is not SlidingWindowNode window) continue;
-            var layout = schedule.Layouts[i]!;
-            cropTops[i] = layout.Top.Select(t => t * window.Rows.Stride - window.Rows.Padding).ToArray();
-            cropLefts[i] = layout.Left.Select(l => l * window.Columns.Stride - window.Columns.Padding).ToArray();
+            if (nodes[i] is SlidingWindowNode window) crops[i] = CropWindows.Of(window, schedule.Layouts[i]!);
         }
         origins = new int[schedule.Positions];
     }
@@ -70,15 +65,15 @@ internal sealed class IncrementalExecutor : IPerturbationForward, IDisposable
                 case SlidingWindowNode window:
                 {
                     int j = node.Inputs[0];
-                    int cropHeight = window.Rows.NeededLength(layout.RegionHeight), cropWidth = window.Columns.NeededLength(layout.RegionWidth);
+                    var windows = crops[i]!;
                     using var index = GatherIndex(schedule.Layouts[j]!, window.Rows.Padding, window.Columns.Padding, p0, n,
-                        cropTops[i]!, cropLefts[i]!, cropHeight, cropWidth, input.device);
-                    Tensor crop = Gather(paddedRows[i]!, regions[j], index, n, cropHeight, cropWidth);
+                        windows.Tops, windows.Lefts, windows.Height, windows.Width, input.device);
+                    Tensor crop = Gather(paddedRows[i]!, regions[j], index, n, windows.Height, windows.Width);
                     Tensor? mask = null;
                     if (window.NeedsValidMask)
                     {
                         using var ones = torch.ones(regions[j].shape[0], 1, device: input.device);
-                        mask = Gather(validMasks[i]!, ones, index, n, cropHeight, cropWidth);
+                        mask = Gather(validMasks[i]!, ones, index, n, windows.Height, windows.Width);
                     }
                     regions[i] = Rows(window.Crop(crop, mask));
                     break;
@@ -235,4 +230,18 @@ internal sealed class IncrementalExecutor : IPerturbationForward, IDisposable
 
     /// <inheritdoc />
     public void Dispose() => Release();
+
+    /// <summary>
+    /// The input windows a sliding-window node reads to recompute its regions: per position, the first row and column
+    /// (in the unpadded input's coordinates, negative inside the padding), and one size for all positions.
+    /// </summary>
+    private sealed record CropWindows(int[] Tops, int[] Lefts, int Height, int Width)
+    {
+        public static CropWindows Of(SlidingWindowNode window, NodeLayout layout)
+        {
+            var rows = layout.Top.Select(t => window.Rows.Needed(new Interval(t, t + layout.RegionHeight))).ToArray();
+            var columns = layout.Left.Select(l => window.Columns.Needed(new Interval(l, l + layout.RegionWidth))).ToArray();
+            return new CropWindows(rows.Select(r => r.Start).ToArray(), columns.Select(c => c.Start).ToArray(), rows[0].Length, columns[0].Length);
+        }
+    }
 }

@@ -25,15 +25,4 @@ public sealed class IncrementalPlan
 
     /// <summary>The nodes in execution order; node 0 is the input, the last one the output.</summary>
     public IReadOnlyList<PlanNode> Nodes { get; }
-
-    /// <summary>The index of the first node that needs whole maps (the start of the tail).</summary>
-    public int FirstTailNode
-    {
-        get
-        {
-            for (int i = 0; i < Nodes.Count; i++)
-                if (!Nodes[i].IsLocal) return i;
-            return Nodes.Count;
-        }
-    }
 }
