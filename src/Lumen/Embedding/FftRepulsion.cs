@@ -104,42 +104,31 @@ public sealed class FftRepulsion : IRepulsiveForces, IDisposable
         double cx = (minX + maxX) / 2, cy = (minY + maxY) / 2, lo = -side / 2;
         EnsureBuffers(n, m);
 
-        // 1. Lagrange weights of every point on the nodes of its box, per axis.
-        Parallelism.For(n, _threads, (start, end, _) =>
-        {
-            Span<double> w = stackalloc double[8];
-            w = w[..p];
-            for (int i = start; i < end; i++)
-            {
-                for (int axis = 0; axis < 2; axis++)
-                {
-                    double x = embedding[2 * i + axis] - (axis == 0 ? cx : cy);
-                    int box = Math.Clamp((int)((x - lo) / boxWidth), 0, boxes - 1);
-                    double u = (x - lo - box * boxWidth) / h; // in node units; nodes at 0.5, 1.5, 2.5
-                    Lagrange(u, w);
-                    _node[2 * i + axis] = box * p;
-                    for (int t = 0; t < p; t++) _weights[(2 * i + axis) * p + t] = w[t];
-                }
-            }
-        });
-
-        // 2. Spread unit charges onto the node grid: each thread onto a grid of its own, then the grids are added in
-        // thread order (the same sums for the same thread count).
+        // 1. Lagrange weights of every point on the nodes of its box, per axis, and unit charges spread with them onto
+        // the node grid: each thread onto a grid of its own, then the grids are added in thread order (the same sums for
+        // the same thread count).
         int cells = m * m;
         var grids = SpreadGrids(Math.Max(1, Math.Min(_threads, n)), cells);
         Parallelism.For(n, grids.Length, (start, end, part) =>
         {
             var grid = grids[part];
             Array.Clear(grid);
+            Span<double> w = stackalloc double[2 * p];
+            var wx = w[..p];
+            var wy = w[p..];
             for (int i = start; i < end; i++)
             {
-                int gx = _node[2 * i], gy = _node[2 * i + 1];
-                int wx = 2 * i * p, wy = (2 * i + 1) * p;
+                int gx = NodeWeights(embedding[2 * i] - cx, lo, boxWidth, h, boxes, wx);
+                int gy = NodeWeights(embedding[2 * i + 1] - cy, lo, boxWidth, h, boxes, wy);
+                _node[2 * i] = gx;
+                _node[2 * i + 1] = gy;
+                wx.CopyTo(_weights.AsSpan(2 * i * p, p));
+                wy.CopyTo(_weights.AsSpan((2 * i + 1) * p, p));
                 for (int ty = 0; ty < p; ty++)
                 {
-                    int row = (gy + ty) * m + gx;
-                    double wyv = _weights[wy + ty];
-                    for (int tx = 0; tx < p; tx++) grid[row + tx] += (float)(wyv * _weights[wx + tx]);
+                    var row = grid.AsSpan((gy + ty) * m + gx, p);
+                    double wyv = wy[ty];
+                    for (int tx = 0; tx < row.Length; tx++) row[tx] += (float)(wyv * wx[tx]);
                 }
             }
         });
@@ -183,8 +172,14 @@ public sealed class FftRepulsion : IRepulsiveForces, IDisposable
         return pairSum - n;
     }
 
-    private void Lagrange(double u, Span<double> w)
+    /// <summary>
+    /// The first node of the box holding coordinate <paramref name="x"/> (centred) and the Lagrange weights of its
+    /// <see cref="InterpolationPoints"/> nodes, which sit at t + 0.5 node spacings into the box.
+    /// </summary>
+    private int NodeWeights(double x, double lo, double boxWidth, double h, int boxes, Span<double> w)
     {
+        int box = Math.Clamp((int)((x - lo) / boxWidth), 0, boxes - 1);
+        double u = (x - lo - box * boxWidth) / h;
         // Nodes at t + 0.5, t = 0..p−1; the denominators Π_{s≠t} (t − s) are constants.
         for (int t = 0; t < w.Length; t++)
         {
@@ -196,6 +191,8 @@ public sealed class FftRepulsion : IRepulsiveForces, IDisposable
 
             w[t] = v;
         }
+
+        return box * w.Length;
     }
 
     private float[][] SpreadGrids(int parts, int cells)

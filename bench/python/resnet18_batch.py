@@ -3,7 +3,7 @@
 
 Needs Debian bookworm's python3-torch (1.13) and python3-torchvision (0.14):
   apt-get install python3-torch python3-torchvision
-  /usr/bin/python3 bench/pytorch/resnet18_batch.py [batch] [repeats] [threads]
+  /usr/bin/python3 bench/python/resnet18_batch.py [batch] [repeats] [threads]
 """
 import os
 import sys
