@@ -1,4 +1,5 @@
 using Lumen.Onnx;
+using Lumen.Onnx.Proto;
 using TorchSharp;
 using Xunit;
 using static TorchSharp.torch;
@@ -93,5 +94,51 @@ public sealed class OperatorCoverageTests
         x = g.Node("Conv", new[] { x, g.Weight(new long[] { 3, 2, 3, 3 }) });
         x = g.Node("GlobalAveragePool", new[] { g.Node("Mul", new[] { x, x }) });
         AssertAgrees(g.Save(g.Node("Flatten", new[] { x }), temp.File("resize.onnx")), new long[] { 2, 6, 5 });
+    }
+
+    /// <summary>
+    /// The operators of normalization layers and GELU as exporters decompose them (ConvNeXt, opset 13: ReduceMean, Sub,
+    /// Pow, Sqrt, Div, Erf), LayerNormalization itself (opset 17), the other unary functions, and the mask arithmetic
+    /// of attention blocks (Shape, ConstantOfShape, Mod, Equal, Where, Expand).
+    /// </summary>
+    [Fact]
+    public void NormalizationGeluAndMaskOperatorsAgreeWithOnnxRuntime()
+    {
+        using var temp = new TempDirectory();
+        var g = new GraphBuilder(3, 17, 4, 6, 6);
+        string x = g.Node("Conv", new[] { "input", g.Weight(new long[] { 4, 4, 1, 1 }) });
+        // Channel layer norm, decomposed.
+        string centred = g.Node("Sub", new[] { x, g.Node("ReduceMean", new[] { x }, GraphBuilder.Ints("axes", 1)) });
+        string variance = g.Node("ReduceMean", new[] { g.Node("Pow", new[] { centred, g.Floats(2f) }) }, GraphBuilder.Ints("axes", 1));
+        x = g.Node("Div", new[] { centred, g.Node("Sqrt", new[] { g.Node("Add", new[] { variance, g.Floats(1e-6f) }) }) });
+        // Exact GELU, decomposed: x · ½ (1 + erf(x / √2)).
+        string erf = g.Node("Erf", new[] { g.Node("Div", new[] { x, g.Floats(1.4142135f) }) });
+        x = g.Node("Mul", new[] { x, g.Node("Mul", new[] { g.Node("Add", new[] { erf, g.Floats(1f) }), g.Floats(0.5f) }) });
+        // Unary functions on a positive argument.
+        string positive = g.Node("Add", new[] { g.Node("Abs", new[] { x }), g.Floats(1f) });
+        x = g.Node("Add", new[] { x, g.Node("Log", new[] { positive }) });
+        x = g.Node("Add", new[] { x, g.Node("Reciprocal", new[] { positive }) });
+        x = g.Node("Add", new[] { x, g.Node("Exp", new[] { g.Node("Neg", new[] { positive }) }) });
+        x = g.Node("LayerNormalization", new[] { x, g.Weight(new long[] { 6 }), g.Weight(new long[] { 6 }) }, GraphBuilder.Int("axis", -1));
+        // A mask from the shape: every element's (3 mod 2) == 1, so Where keeps x; Expand broadcasts a row over x.
+        var three = new AttributeProto { Name = "value", Type = AttributeProto.Types.AttributeType.Tensor,
+            T = new TensorProto { DataType = (int)TensorProto.Types.DataType.Int64, Dims = { 1 }, Int64Data = { 3 } } };
+        string filled = g.Node("ConstantOfShape", new[] { g.Node("Shape", new[] { x }) }, three);
+        string mask = g.Node("Equal", new[] { g.Node("Mod", new[] { filled, g.Longs(2) }), g.Longs(1) });
+        x = g.Node("Where", new[] { mask, x, g.Node("Neg", new[] { x }) });
+        x = g.Node("Add", new[] { x, g.Node("Expand", new[] { g.Weight(new long[] { 1, 6 }), g.Node("Shape", new[] { x }) }) });
+        x = g.Node("Flatten", new[] { x });
+        AssertAgrees(g.Save(x, temp.File("norm.onnx")), new long[] { 4, 6, 6 });
+    }
+
+    [Theory]
+    [InlineData("none")]
+    [InlineData("tanh")]
+    public void GeluAgreesWithOnnxRuntime(string approximate)
+    {
+        using var temp = new TempDirectory();
+        var g = new GraphBuilder(4, 20, 2, 3, 3);
+        string x = g.Node("Gelu", new[] { g.Node("Mul", new[] { "input", g.Floats(3f) }) }, GraphBuilder.Text("approximate", approximate));
+        AssertAgrees(g.Save(g.Node("Flatten", new[] { x }), temp.File("gelu.onnx")), new long[] { 2, 3, 3 });
     }
 }

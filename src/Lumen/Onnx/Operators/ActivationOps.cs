@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 
 namespace Lumen.Onnx.Operators;
 
-/// <summary>Element-wise activations and (log-)softmax; ReLU, LeakyReLU, ReLU6, Sigmoid, Tanh and Hardswish become their modules.</summary>
+/// <summary>Element-wise activations (Gelu exact or tanh-approximated) and (log-)softmax; ReLU, LeakyReLU, ReLU6, Sigmoid, Tanh and Hardswish become their modules.</summary>
 internal static class ActivationOps
 {
     /// <summary>Adds the family to <paramref name="table"/>.</summary>
@@ -25,9 +25,22 @@ internal static class ActivationOps
             float beta = context.Float("beta", 0.5f);
             return Lowering.Single(x => (x[0]! * alpha + beta).clamp(0, 1));
         };
+        table["Gelu"] = Gelu;
         table["Clip"] = Clip;
         table["Softmax"] = context => Softmax(context, log: false);
         table["LogSoftmax"] = context => Softmax(context, log: true);
+    }
+
+    private static Lowering Gelu(NodeContext context)
+    {
+        string approximate = context.Text("approximate", "none");
+        return approximate switch
+        {
+            // x Φ(x), Φ the standard normal distribution function.
+            "none" => Lowering.Single(x => x[0]! * 0.5 * (1 + (x[0]! * Math.Sqrt(0.5)).erf())),
+            "tanh" => Lowering.Single(x => x[0]! * 0.5 * (1 + ((x[0]! + x[0]!.pow(3) * 0.044715) * Math.Sqrt(2 / Math.PI)).tanh())),
+            _ => throw context.Error($"approximate '{approximate}' is not supported (none or tanh)"),
+        };
     }
 
     private static Lowering Clip(NodeContext context)

@@ -3,7 +3,10 @@ using static TorchSharp.torch;
 
 namespace Lumen.Onnx.Operators;
 
-/// <summary>Add, Sub, Mul, Div (with numpy broadcasting; integer division truncates), ReduceMean and Cast.</summary>
+/// <summary>
+/// Add, Sub, Mul, Div, Pow (with numpy broadcasting; integer division truncates), the unary Sqrt, Exp, Log, Abs, Neg,
+/// Reciprocal and Erf, Equal, Where, Mod (integer or fmod), ReduceMean and Cast.
+/// </summary>
 internal static class ElementwiseOps
 {
     /// <summary>Adds the family to <paramref name="table"/>.</summary>
@@ -15,6 +18,19 @@ internal static class ElementwiseOps
         table["Div"] = _ => Lowering.Single(x => IsInteger(x[0]!) && IsInteger(x[1]!)
             ? torch.div(x[0]!, x[1]!, RoundingMode.trunc)
             : x[0]! / x[1]!);
+        table["Pow"] = _ => Lowering.Single(x => x[0]!.pow(x[1]!.to_type(x[0]!.dtype)));
+        table["Sqrt"] = _ => Lowering.Single(x => x[0]!.sqrt());
+        table["Exp"] = _ => Lowering.Single(x => x[0]!.exp());
+        table["Log"] = _ => Lowering.Single(x => x[0]!.log());
+        table["Abs"] = _ => Lowering.Single(x => x[0]!.abs());
+        table["Neg"] = _ => Lowering.Single(x => x[0]!.neg());
+        table["Reciprocal"] = _ => Lowering.Single(x => x[0]!.reciprocal());
+        table["Erf"] = _ => Lowering.Single(x => x[0]!.erf());
+        table["Equal"] = _ => Lowering.Single(x => x[0]!.eq(x[1]!));
+        table["Where"] = _ => Lowering.Single(x => torch.where(x[0]!.to_type(ScalarType.Bool), x[1]!, x[2]!));
+        table["Mod"] = context => context.Int("fmod", 0) != 0
+            ? Lowering.Single(x => x[0]!.fmod(x[1]!))
+            : Lowering.Single(x => x[0]!.remainder(x[1]!));
         table["ReduceMean"] = ReduceMean;
         table["Cast"] = Cast;
     }

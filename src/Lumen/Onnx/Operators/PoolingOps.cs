@@ -3,7 +3,10 @@ using static TorchSharp.torch;
 
 namespace Lumen.Onnx.Operators;
 
-/// <summary>MaxPool, AveragePool, GlobalAveragePool, GlobalMaxPool and BatchNormalization as their TorchSharp modules.</summary>
+/// <summary>
+/// MaxPool, AveragePool, GlobalAveragePool, GlobalMaxPool and BatchNormalization as their TorchSharp modules;
+/// LayerNormalization as a function.
+/// </summary>
 internal static class PoolingOps
 {
     /// <summary>Adds the family to <paramref name="table"/>.</summary>
@@ -22,6 +25,7 @@ internal static class PoolingOps
             return Lowering.Single(x => x[0]!.amax(new long[] { 2, 3 }, keepdim: true), () => nn.AdaptiveMaxPool2d(new long[] { 1, 1 }));
         };
         table["BatchNormalization"] = BatchNormalization;
+        table["LayerNormalization"] = LayerNormalization;
     }
 
     private static void RequireImages(NodeContext context)
@@ -66,6 +70,23 @@ internal static class PoolingOps
         Tensor Compute(IReadOnlyList<Tensor?> x) =>
             nn.functional.avg_pool2d(x[0]!, kernel, strides, padding.Begin, ceil, includePad);
         return Lowering.Single(Compute, () => nn.AvgPool2d((kernel[0], kernel[1]), (strides[0], strides[1]), (padding.Begin[0], padding.Begin[1]), ceil, includePad));
+    }
+
+    private static Lowering LayerNormalization(NodeContext context)
+    {
+        if (context.Node.Output.Skip(1).Any(o => o.Length > 0))
+            throw context.Error("the Mean and InvStdDev outputs are not supported");
+        double eps = context.Float("epsilon", 1e-5f);
+        long rank = context.Example(0).dim();
+        long[] axes = Enumerable.Range(context.Axis(context.Int("axis", -1), rank), (int)rank - context.Axis(context.Int("axis", -1), rank))
+            .Select(a => (long)a).ToArray();
+        return Lowering.Single(x =>
+        {
+            Tensor centred = x[0]! - x[0]!.mean(axes, keepdim: true);
+            Tensor variance = centred.square().mean(axes, keepdim: true);
+            Tensor scaled = centred / (variance + eps).sqrt() * x[1]!;
+            return x.Count > 2 && x[2] is { } bias ? scaled + bias : scaled;
+        });
     }
 
     private static Lowering BatchNormalization(NodeContext context)

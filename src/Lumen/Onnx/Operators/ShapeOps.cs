@@ -5,7 +5,8 @@ namespace Lumen.Onnx.Operators;
 
 /// <summary>
 /// Operators that move values without computing new ones (Flatten, Reshape, Transpose, Squeeze, Unsqueeze, Identity,
-/// Dropout, Concat, Split, Slice, Pad, Gather) and the shape computations exporters emit (Shape, Constant).
+/// Dropout, Concat, Split, Slice, Pad, Gather, Expand) and the shape computations exporters emit (Shape, Constant,
+/// ConstantOfShape).
 /// </summary>
 internal static class ShapeOps
 {
@@ -36,6 +37,21 @@ internal static class ShapeOps
         table["Gather"] = Gather;
         table["Shape"] = Shape;
         table["Constant"] = Constant;
+        table["ConstantOfShape"] = ConstantOfShape;
+        table["Expand"] = _ => Lowering.Single(x =>
+        {
+            // Bidirectional broadcasting: a 1 in either shape takes the other's size.
+            long[] given = NodeContext.Longs(x[1])!;
+            long[] own = x[0]!.shape;
+            int rank = Math.Max(given.Length, own.Length);
+            long[] target = Enumerable.Range(0, rank).Select(i =>
+            {
+                long a = i - (rank - own.Length) >= 0 ? own[i - (rank - own.Length)] : 1;
+                long b = i - (rank - given.Length) >= 0 ? given[i - (rank - given.Length)] : 1;
+                return a == 1 ? b : a;
+            }).ToArray();
+            return x[0]!.expand(target);
+        });
     }
 
     private static Lowering Flatten(NodeContext context)
@@ -216,6 +232,25 @@ internal static class ShapeOps
             long from = Math.Clamp(start < 0 ? start + rank : start, 0, rank);
             long to = Math.Clamp(end is long e ? (e < 0 ? e + rank : e) : rank, from, rank);
             return torch.tensor(shape[(int)from..(int)to], ScalarType.Int64);
+        });
+    }
+
+    private static Lowering ConstantOfShape(NodeContext context)
+    {
+        // The fill value is read once, here: tensors made while importing do not outlive the import.
+        ScalarType type = ScalarType.Float32;
+        double fill = 0;
+        if (context.TensorAttribute("value") is Proto.TensorProto proto)
+        {
+            using var value = TensorData.ToTensor(proto, context.ModelFolder);
+            type = value.dtype;
+            fill = value.reshape(1).to_type(ScalarType.Float64)[0].item<double>();
+        }
+
+        return Lowering.Single(x =>
+        {
+            long[] shape = NodeContext.Longs(x[0])!;
+            return type == ScalarType.Float32 ? torch.full(shape, fill) : torch.full(shape, fill).to_type(type);
         });
     }
 
