@@ -83,7 +83,7 @@ public class BadInputTests
         { "onnx: not protobuf", new[] { "--model", "{garbage}" }, 4, "is not a valid ONNX model" },
         { "onnx: missing file", new[] { "--model", "{missing-onnx}" }, 3, "does not exist" },
         { "onnx: external data outside the folder", new[] { "--model", "{escaping}" }, 4, "external data '../mnist.onnx.data' outside the model's folder" },
-        { "onnx: unsupported operator", new[] { "--model", "{unsupported}" }, 4, "ONNX operator 'Erf' (node 'erf_0') is not supported" },
+        { "onnx: unsupported operator", new[] { "--model", "{unsupported}" }, 4, "ONNX operator 'Softplus' (node 'softplus_0') is not supported" },
         { "onnx: weights option", new[] { "--weights", "{weights}" }, 2, "--weights does not apply to an ONNX model" },
         { "onnx: unknown layer", new[] { "--layer", "conv3" }, 2, "unknown layer 'conv3'" },
         { "onnx: wrong array shape", new[] { "--input", "{array}" }, 2, "input shape [2, 3, 28, 28] does not fit" },

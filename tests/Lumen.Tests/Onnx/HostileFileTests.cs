@@ -61,7 +61,7 @@ public sealed class HostileFileTests
         using var temp = new TempDirectory();
         var error = Fails(HostileFiles.Unsupported(temp.Path));
         Assert.Equal(ErrorKind.Model, error.Kind);
-        Assert.Contains("operator 'Erf' (node 'erf_0')", error.Message);
+        Assert.Contains("operator 'Softplus' (node 'softplus_0')", error.Message);
     }
 
     [Fact]

@@ -39,11 +39,11 @@ internal static class HostileFiles
         return path;
     }
 
-    /// <summary>A graph with an Erf node (not supported by the importer).</summary>
+    /// <summary>A graph with a Softplus node (not supported by the importer; ONNX Runtime runs it).</summary>
     public static string Unsupported(string folder)
     {
         var g = new GraphBuilder(4, 13, 1, 8, 8);
-        string x = g.Node("Erf", new[] { "input" });
+        string x = g.Node("Softplus", new[] { "input" });
         x = g.Node("Flatten", new[] { x });
         return g.Save(x, Path.Combine(folder, "unsupported.onnx"));
     }

@@ -141,4 +141,21 @@ public sealed class OperatorCoverageTests
         string x = g.Node("Gelu", new[] { g.Node("Mul", new[] { "input", g.Floats(3f) }) }, GraphBuilder.Text("approximate", approximate));
         AssertAgrees(g.Save(g.Node("Flatten", new[] { x }), temp.File("gelu.onnx")), new long[] { 2, 3, 3 });
     }
+
+    /// <summary>
+    /// Integer Div rounds toward zero on shape values, as attention blocks slice their fused projections:
+    /// start = −((−11) / 3) = 3 (flooring would give 4), end = 2 · start.
+    /// </summary>
+    [Fact]
+    public void IntegerDivisionOfShapeValuesTruncatesLikeOnnxRuntime()
+    {
+        using var temp = new TempDirectory();
+        var g = new GraphBuilder(5, 14, 3, 4, 4);
+        string x = g.Node("Conv", new[] { "input", g.Weight(new long[] { 11, 3, 1, 1 }) });
+        string channels = g.Node("Gather", new[] { g.Node("Shape", new[] { x }), g.Longs(1) }, GraphBuilder.Int("axis", 0));
+        string start = g.Node("Neg", new[] { g.Node("Div", new[] { g.Node("Neg", new[] { channels }), g.Longs(3) }) });
+        string end = g.Node("Mul", new[] { start, g.Longs(2) });
+        x = g.Node("Slice", new[] { x, start, end, g.Longs(1) });
+        AssertAgrees(g.Save(g.Node("Flatten", new[] { x }), temp.File("div.onnx")), new long[] { 3, 4, 4 });
+    }
 }

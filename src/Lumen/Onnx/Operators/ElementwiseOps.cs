@@ -16,7 +16,7 @@ internal static class ElementwiseOps
         table["Sub"] = _ => Lowering.Single(x => x[0]! - x[1]!);
         table["Mul"] = _ => Lowering.Single(x => x[0]! * x[1]!);
         table["Div"] = _ => Lowering.Single(x => IsInteger(x[0]!) && IsInteger(x[1]!)
-            ? torch.div(x[0]!, x[1]!, RoundingMode.trunc)
+            ? TruncatedDivision(x[0]!, x[1]!)
             : x[0]! / x[1]!);
         table["Pow"] = _ => Lowering.Single(x => x[0]!.pow(x[1]!.to_type(x[0]!.dtype)));
         table["Sqrt"] = _ => Lowering.Single(x => x[0]!.sqrt());
@@ -34,6 +34,13 @@ internal static class ElementwiseOps
         table["ReduceMean"] = ReduceMean;
         table["Cast"] = Cast;
     }
+
+    /// <summary>
+    /// Integer division rounding toward zero, as ONNX (and C) define it: |a| floor-divided by |b|, with the sign of a·b.
+    /// Not torch.div(a, b, RoundingMode.trunc): TorchSharp 0.107 divides exactly there and returns floats, which made
+    /// exporters' shape arithmetic such as (n + 2) / 3 fractional.
+    /// </summary>
+    private static Tensor TruncatedDivision(Tensor a, Tensor b) => torch.floor_divide(a.abs(), b.abs()) * (a.sign() * b.sign());
 
     private static bool IsInteger(Tensor t) => t.dtype is ScalarType.Int64 or ScalarType.Int32 or ScalarType.Int16 or ScalarType.Int8 or ScalarType.Byte;
 
