@@ -99,7 +99,7 @@ public sealed class OperatorCoverageTests
     /// <summary>
     /// The operators of normalization layers and GELU as exporters decompose them (ConvNeXt, opset 13: ReduceMean, Sub,
     /// Pow, Sqrt, Div, Erf), LayerNormalization itself (opset 17), the other unary functions, and the mask arithmetic
-    /// of attention blocks (Shape, ConstantOfShape, Mod, Equal, Where, Expand).
+    /// of attention blocks (Shape, ConstantOfShape, Mod, Equal, Where, Expand, Range, Dropout's mask).
     /// </summary>
     [Fact]
     public void NormalizationGeluAndMaskOperatorsAgreeWithOnnxRuntime()
@@ -127,6 +127,11 @@ public sealed class OperatorCoverageTests
         string mask = g.Node("Equal", new[] { g.Node("Mod", new[] { filled, g.Longs(2) }), g.Longs(1) });
         x = g.Node("Where", new[] { mask, x, g.Node("Neg", new[] { x }) });
         x = g.Node("Add", new[] { x, g.Node("Expand", new[] { g.Weight(new long[] { 1, 6 }), g.Node("Shape", new[] { x }) }) });
+        // Range over scalars, cast and broadcast along the last axis; Dropout's mask output (all kept at inference).
+        string[] scalars = new[] { 0L, 6, 1 }.Select(v => g.Node("Squeeze", new[] { g.Longs(v) })).ToArray();
+        x = g.Node("Add", new[] { x, g.Node("Cast", new[] { g.Node("Range", scalars) }, GraphBuilder.Int("to", 1)) });
+        string[] dropped = g.Nodes("Dropout", new[] { x }, 2);
+        x = g.Node("Mul", new[] { dropped[0], g.Node("Cast", new[] { dropped[1] }, GraphBuilder.Int("to", 1)) });
         x = g.Node("Flatten", new[] { x });
         AssertAgrees(g.Save(x, temp.File("norm.onnx")), new long[] { 4, 6, 6 });
     }
@@ -157,5 +162,16 @@ public sealed class OperatorCoverageTests
         string end = g.Node("Mul", new[] { start, g.Longs(2) });
         x = g.Node("Slice", new[] { x, start, end, g.Longs(1) });
         AssertAgrees(g.Save(g.Node("Flatten", new[] { x }), temp.File("div.onnx")), new long[] { 3, 4, 4 });
+    }
+
+    /// <summary>Negative Slice steps (reversals, as exporters write torch.flip and shifted windows): whole axes, INT_MIN ends, clamped starts.</summary>
+    [Fact]
+    public void NegativeSliceStepsAgreeWithOnnxRuntime()
+    {
+        using var temp = new TempDirectory();
+        var g = new GraphBuilder(6, 13, 3, 7, 6);
+        string x = g.Node("Slice", new[] { "input", g.Longs(-1), g.Longs(long.MinValue), g.Longs(2), g.Longs(-1) });
+        x = g.Node("Slice", new[] { x, g.Longs(100, 5), g.Longs(0, -100), g.Longs(3, 1), g.Longs(-2, -3) });
+        AssertAgrees(g.Save(g.Node("Flatten", new[] { x }), temp.File("flip.onnx")), new long[] { 3, 7, 6 });
     }
 }

@@ -6,7 +6,7 @@ namespace Lumen.Onnx.Operators;
 /// <summary>
 /// Operators that move values without computing new ones (Flatten, Reshape, Transpose, Squeeze, Unsqueeze, Identity,
 /// Dropout, Concat, Split, Slice, Pad, Gather, Expand) and the shape computations exporters emit (Shape, Constant,
-/// ConstantOfShape).
+/// ConstantOfShape, Range).
 /// </summary>
 internal static class ShapeOps
 {
@@ -16,7 +16,9 @@ internal static class ShapeOps
         table["Identity"] = _ => Lowering.Single(x => x[0]!.alias(), shapeOnly: true);
         table["Dropout"] = context =>
         {
-            if (context.Node.Output.Count > 1 && context.Node.Output[1].Length > 0) throw context.Error("the mask output of Dropout is not supported");
+            // Inference: the identity, and (when asked for) a mask that keeps every element.
+            if (context.Node.Output.Count > 1 && context.Node.Output[1].Length > 0)
+                return new Lowering(x => new[] { x[0]!.alias(), torch.ones_like(x[0]!, dtype: ScalarType.Bool) });
             return Lowering.Single(x => x[0]!.alias(), shapeOnly: true);
         };
         table["Flatten"] = Flatten;
@@ -38,6 +40,13 @@ internal static class ShapeOps
         table["Shape"] = Shape;
         table["Constant"] = Constant;
         table["ConstantOfShape"] = ConstantOfShape;
+        table["Range"] = _ => Lowering.Single(x =>
+        {
+            bool integer = !x[0]!.is_floating_point();
+            return integer
+                ? torch.arange(x[0]!.item<long>(), x[1]!.item<long>(), x[2]!.item<long>(), ScalarType.Int64)
+                : torch.arange(x[0]!.to_type(ScalarType.Float32).item<float>(), x[1]!.to_type(ScalarType.Float32).item<float>(), x[2]!.to_type(ScalarType.Float32).item<float>());
+        });
         table["Expand"] = _ => Lowering.Single(x =>
         {
             // Bidirectional broadcasting: a 1 in either shape takes the other's size.
@@ -170,10 +179,22 @@ internal static class ShapeOps
                 long axis = axes[i] < 0 ? axes[i] + t.dim() : axes[i];
                 long size = t.shape[axis];
                 long step = steps is null ? 1 : steps[i];
-                if (step <= 0) throw context.Error("negative or zero Slice steps are not supported");
-                long start = Math.Clamp(starts[i] < 0 ? starts[i] + size : starts[i], 0, size);
-                long end = Math.Clamp(ends[i] < 0 ? ends[i] + size : ends[i], 0, size);
-                t = t.slice(axis, start, Math.Max(start, end), step);
+                if (step == 0) throw context.Error("a Slice step of 0 is not allowed");
+                long start = starts[i] < 0 ? starts[i] + size : starts[i];
+                long end = ends[i] < 0 ? ends[i] + size : ends[i];
+                if (step > 0)
+                {
+                    start = Math.Clamp(start, 0, size);
+                    t = t.slice(axis, start, Math.Max(start, Math.Clamp(end, 0, size)), step);
+                }
+                else
+                {
+                    // Backwards from start (clamped to [0, size − 1]) while above end (clamped to [−1, size − 1]): the
+                    // same elements, in the same order, as a forward slice of the reversed axis.
+                    long from = size - 1 - Math.Clamp(start, 0, size - 1);
+                    long to = size - 1 - Math.Clamp(end, -1, size - 1);
+                    t = t.flip(axis).slice(axis, from, Math.Max(from, to), -step);
+                }
             }
             return t;
         });
