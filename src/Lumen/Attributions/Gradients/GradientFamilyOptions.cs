@@ -14,7 +14,7 @@ public static class GradientFamilyOptions
         new MethodSetting("steps", IntegratedGradients.DefaultSteps.ToString(System.Globalization.CultureInfo.InvariantCulture), "number of points on the path from the baseline to the input"),
         new MethodSetting("method", "gausslegendre", "integration rule: " + string.Join(", ", IntegrationPoints.Names)),
         new MethodSetting("baseline", "zero", "zero, a number, blur, blur:SIGMA (pixels) or a .npy file; several separated by commas are averaged"),
-        new MethodSetting("internal-batch-size", IntegratedGradients.DefaultInternalBatchSize.ToString(System.Globalization.CultureInfo.InvariantCulture), "at most this many path points (x images) per forward and backward pass"),
+        new MethodSetting("internal-batch-size", IntegratedGradients.DefaultInternalBatchSize.ToString(System.Globalization.CultureInfo.InvariantCulture), "at most this many path points (x images) per forward and backward pass (fewer when the pass would need over 40 % of memory)"),
     };
 
     /// <summary>The settings of <c>smoothgrad</c>; settings of the wrapped method are passed on to it.</summary>
@@ -26,7 +26,7 @@ public static class GradientFamilyOptions
         new MethodSetting("stdev", "1.0", "absolute standard deviation of the noise (Captum's stdevs)"),
         new MethodSetting("noise-fraction", "none", "noise standard deviation as a fraction of each image's value range, e.g. 0.15 (SmoothGrad paper, Zennit); replaces stdev"),
         new MethodSetting("seed", "0", "seed of the noise; the same seed gives identical results"),
-        new MethodSetting("internal-batch-size", NoiseTunnel.DefaultInternalBatchSize.ToString(System.Globalization.CultureInfo.InvariantCulture), "at most this many noisy inputs per call of the wrapped method"),
+        new MethodSetting("internal-batch-size", NoiseTunnel.DefaultInternalBatchSize.ToString(System.Globalization.CultureInfo.InvariantCulture), "at most this many noisy inputs per call of the wrapped method (fewer when the pass would need over 40 % of memory)"),
         new MethodSetting("steps", "(base)", "passed to base=integrated-gradients"),
         new MethodSetting("method", "(base)", "passed to base=integrated-gradients"),
         new MethodSetting("baseline", "(base)", "passed to base=integrated-gradients"),

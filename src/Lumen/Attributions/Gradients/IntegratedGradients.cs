@@ -1,5 +1,6 @@
 using System.Globalization;
 using Lumen.Models;
+using Lumen.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -94,7 +95,7 @@ public sealed class IntegratedGradients : IAttributionMethod
     {
         using var scope = NewDisposeScope();
         long images = input.shape[0];
-        int stepsPerChunk = (int)Math.Max(1, Math.Min(Steps, InternalBatchSize / images));
+        int stepsPerChunk = (int)Math.Max(1, Math.Min(Steps, GradientMemory.InputsPerPass(model, InternalBatchSize) / images));
         Tensor difference = input - start;
         Tensor integral = torch.zeros_like(input);
         for (int first = 0; first < Steps; first += stepsPerChunk)
