@@ -7,8 +7,9 @@ using static TorchSharp.torch;
 namespace Lumen.Benchmarks;
 
 /// <summary>
-/// <c>perturbation-throughput [rounds]</c>: each perturbation method on one 224x224 image and resnet18 (random weights,
-/// seed 0), against plain inference of exactly the batches the method sent through the model (recorded by a forward
+/// <c>perturbation-throughput [rounds] [model layer window stride]</c>: each perturbation method on one image and a
+/// model (default resnet18 with random weights, seed 0, layer4, occlusion window 16 and stride 8; e.g.
+/// <c>2 fmnist-cnn conv3 4 2</c>), against plain inference of exactly the batches the method sent through the model (recorded by a forward
 /// hook, replayed on a prepared batch of each size), alternating in the same process. The ratio plain / method is the
 /// share of the method's time spent in the model, i.e. its throughput relative to plain batched inference.
 /// Methods: occlusion (full passes, window 16, stride 8), RISE (1,000 masks), LIME and KernelSHAP (300 samples),
@@ -19,18 +20,21 @@ public static class PerturbationThroughput
     public static void Run(string[] args)
     {
         int rounds = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 2;
+        string modelName = args.Length > 2 ? args[2] : "resnet18";
+        string layer = args.Length > 3 ? args[3] : "layer4";
+        string window = args.Length > 4 ? args[4] : "16", stride = args.Length > 5 ? args[5] : "8";
         torch.manual_seed(0);
-        using var model = ModelCatalog.Load("resnet18");
-        using var input = torch.rand(1, 3, 224, 224);
+        using var model = ModelCatalog.Load(modelName);
+        using var input = torch.rand(model.InputShapeWithBatch(1));
         var parameters = new Dictionary<string, string>
         {
-            ["engine"] = "full", ["window"] = "16", ["stride"] = "8", ["masks"] = "1000", ["samples"] = "300",
+            ["engine"] = "full", ["window"] = window, ["stride"] = stride, ["masks"] = "1000", ["samples"] = "300",
         };
-        Console.WriteLine($"resnet18, 224x224, {torch.get_num_threads()} threads, load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
+        Console.WriteLine($"{modelName}, input {string.Join("x", model.InputShape)}, occlusion window {window} stride {stride}, {torch.get_num_threads()} threads, load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
         foreach (string name in new[] { "occlusion", "rise", "lime", "kernel-shap", "scorecam" })
         {
             var descriptor = MethodCatalog.Find(name);
-            var options = new MethodOptions("layer4", parameters.Where(p => descriptor.Settings.Any(s => s.Name == p.Key)).ToDictionary());
+            var options = new MethodOptions(layer, parameters.Where(p => descriptor.Settings.Any(s => s.Name == p.Key)).ToDictionary());
             var method = descriptor.Build(model, options);
             var batches = new List<long>();
             using (var hook = new BatchRecorder(model, batches)) Time(() => method.Attribute(input, Target.Predicted).Dispose());
