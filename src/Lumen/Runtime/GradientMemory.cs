@@ -43,4 +43,12 @@ public static class GradientMemory
         long budget = (long)(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes * MemoryShare);
         return (int)Math.Clamp(budget / perInput, 1, Math.Max(1, requested));
     }
+
+    /// <summary>
+    /// How many of <paramref name="copies"/> copies of a batch of <paramref name="images"/> (path points, noisy
+    /// samples) one pass takes: at most <paramref name="requested"/> inputs in all and what fits in memory, at least one
+    /// copy.
+    /// </summary>
+    public static int CopiesPerPass(ExplainableModel model, int requested, long images, int copies) =>
+        (int)Math.Max(1, Math.Min(copies, InputsPerPass(model, requested) / images));
 }

@@ -95,7 +95,7 @@ public sealed class IntegratedGradients : IAttributionMethod
     {
         using var scope = NewDisposeScope();
         long images = input.shape[0];
-        int stepsPerChunk = (int)Math.Max(1, Math.Min(Steps, GradientMemory.InputsPerPass(model, InternalBatchSize) / images));
+        int stepsPerChunk = GradientMemory.CopiesPerPass(model, InternalBatchSize, images, Steps);
         Tensor difference = input - start;
         Tensor integral = torch.zeros_like(input);
         for (int first = 0; first < Steps; first += stepsPerChunk)

@@ -104,7 +104,7 @@ public sealed class NoiseTunnel : IAttributionMethod
         long images = input.shape[0];
         Tensor sigma = Noise.Sigma(input);
         using var generator = new torch.Generator((ulong)Seed); // noise drawn on the CPU: a seed gives the same noise on every device
-        int perCall = (int)Math.Max(1, Math.Min(Samples, GradientMemory.InputsPerPass(model, InternalBatchSize) / images));
+        int perCall = GradientMemory.CopiesPerPass(model, InternalBatchSize, images, Samples);
         Tensor? sum = null, sumOfSquares = null;
         string? layer = null;
         for (int first = 0; first < Samples; first += perCall)

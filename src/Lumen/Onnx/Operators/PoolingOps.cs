@@ -78,8 +78,8 @@ internal static class PoolingOps
             throw context.Error("the Mean and InvStdDev outputs are not supported");
         double eps = context.Float("epsilon", 1e-5f);
         long rank = context.Example(0).dim();
-        long[] axes = Enumerable.Range(context.Axis(context.Int("axis", -1), rank), (int)rank - context.Axis(context.Int("axis", -1), rank))
-            .Select(a => (long)a).ToArray();
+        int first = context.Axis(context.Int("axis", -1), rank);
+        long[] axes = Enumerable.Range(first, (int)rank - first).Select(a => (long)a).ToArray();
         return Lowering.Single(x =>
         {
             Tensor centred = x[0]! - x[0]!.mean(axes, keepdim: true);

@@ -40,16 +40,11 @@ internal static class ShapeOps
         table["Shape"] = Shape;
         table["Constant"] = Constant;
         table["ConstantOfShape"] = ConstantOfShape;
-        table["Range"] = _ => Lowering.Single(x =>
-        {
-            bool integer = !x[0]!.is_floating_point();
-            return integer
-                ? torch.arange(x[0]!.item<long>(), x[1]!.item<long>(), x[2]!.item<long>(), ScalarType.Int64)
-                : torch.arange(x[0]!.to_type(ScalarType.Float32).item<float>(), x[1]!.to_type(ScalarType.Float32).item<float>(), x[2]!.to_type(ScalarType.Float32).item<float>());
-        });
+        table["Range"] = _ => Lowering.Single(x => torch.arange(x[0]!.ToScalar(), x[1]!.ToScalar(), x[2]!.ToScalar(), dtype: x[0]!.dtype));
         table["Expand"] = _ => Lowering.Single(x =>
         {
-            // Bidirectional broadcasting: a 1 in either shape takes the other's size.
+            // Bidirectional broadcasting: a 1 in either shape takes the other's size. (TorchSharp 0.107's
+            // broadcast_shapes refuses pairs such as [N, 4, 6, 6] and [1, 6].)
             long[] given = NodeContext.Longs(x[1])!;
             long[] own = x[0]!.shape;
             int rank = Math.Max(given.Length, own.Length);
@@ -268,11 +263,7 @@ internal static class ShapeOps
             fill = value.reshape(1).to_type(ScalarType.Float64)[0].item<double>();
         }
 
-        return Lowering.Single(x =>
-        {
-            long[] shape = NodeContext.Longs(x[0])!;
-            return type == ScalarType.Float32 ? torch.full(shape, fill) : torch.full(shape, fill).to_type(type);
-        });
+        return Lowering.Single(x => torch.full(NodeContext.Longs(x[0])!, fill, dtype: type));
     }
 
     private static Lowering Constant(NodeContext context)
