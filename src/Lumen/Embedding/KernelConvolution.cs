@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -38,13 +39,13 @@ internal sealed class KernelConvolution : IDisposable
         using var scope = torch.NewDisposeScope();
         long size = 2L * m;
         var grid = torch.empty(new long[] { m, m });
-        grid.data<float>().CopyFrom(charges);
+        MemoryMarshal.AsBytes(charges.AsSpan()).CopyTo(grid.bytes);
         var spectrum = torch.fft.fft_(torch.fft.rfft(grid, size, 1), size, 0);
-        var weighted = torch.view_as_real(spectrum).square().mul_(_parsevalK1!);
-        double unitSum = weighted.sum().item<float>();
         var rows = torch.fft.ifft(spectrum.unsqueeze(0) * _vectorSpectra!, size, 1)[.., ..m];
+        // The spectrum is not needed any more: its squared magnitudes are formed in place.
+        double unitSum = torch.view_as_real(spectrum).pow_(2).mul_(_parsevalK1!).sum().item<float>();
         var potential = torch.fft.irfft(rows, size, 2)[.., .., ..m].contiguous();
-        potential.data<float>().CopyTo(potentials);
+        potential.bytes.CopyTo(MemoryMarshal.AsBytes(potentials.AsSpan()));
         return unitSum;
     }
 
