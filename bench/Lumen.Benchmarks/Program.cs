@@ -4,6 +4,7 @@ using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 
 Lumen.Runtime.NativeHeap.KeepLargeBlocks();
+Lumen.Runtime.OpenMpSpin.Shorten();
 
 // In-process: the benchmarks run in this already-built executable, whose libtorch natives the build prepared
 // (BenchmarkDotNet's default generated project would not get the libstdc++ compatibility fix).

@@ -2,6 +2,7 @@ using Lumen.Cli;
 using Lumen.Runtime;
 
 NativeHeap.KeepLargeBlocks();
+OpenMpSpin.Shorten();
 
 using var interrupt = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
