@@ -164,6 +164,39 @@ public sealed class OperatorCoverageTests
         AssertAgrees(g.Save(g.Node("Flatten", new[] { x }), temp.File("div.onnx")), new long[] { 3, 4, 4 });
     }
 
+    /// <summary>
+    /// ScatterND as shifted-window attention writes it: whole rows and single vectors replaced (negative indices count
+    /// from the end), slices added where indices repeat (opset 16's reduction), and a Not on the mask.
+    /// </summary>
+    [Fact]
+    public void ScatterNdAndNotAgreeWithOnnxRuntime()
+    {
+        using var temp = new TempDirectory();
+        var g = new GraphBuilder(7, 16, 3, 4, 5);
+        string Indices(long[] shape, params long[] values) => g.Node("Reshape", new[] { g.Longs(values), g.Longs(shape) });
+        string data = g.Weight(new long[] { 3, 4, 5 });
+        // Vectors at (0, 1) and (2, −1), then rows 1 (twice) and −3 = 0, added.
+        string replaced = g.Node("ScatterND", new[] { data, Indices(new long[] { 2, 2 }, 0, 1, 2, -1), g.Weight(new long[] { 2, 5 }) });
+        string added = g.Node("ScatterND", new[] { replaced, Indices(new long[] { 3, 1 }, 1, 1, -3), g.Weight(new long[] { 3, 4, 5 }) },
+            GraphBuilder.Text("reduction", "add"));
+        string x = g.Node("Add", new[] { "input", added });
+        string negative = g.Node("Not", new[] { g.Node("Equal", new[] { g.Node("Relu", new[] { x }), x }) });
+        x = g.Node("Where", new[] { negative, g.Node("Mul", new[] { x, g.Floats(0.1f) }), x });
+        AssertAgrees(g.Save(g.Node("Flatten", new[] { x }), temp.File("scatter.onnx")), new long[] { 3, 4, 5 });
+    }
+
+    [Fact]
+    public void ScatterNdIndexOutsideTheDataIsAClearError()
+    {
+        using var temp = new TempDirectory();
+        var g = new GraphBuilder(8, 13, 3, 4, 5);
+        string indices = g.Node("Reshape", new[] { g.Longs(0, 4), g.Longs(1, 2) });
+        string scattered = g.Node("ScatterND", new[] { g.Weight(new long[] { 3, 4, 5 }), indices, g.Weight(new long[] { 1, 5 }) });
+        string path = g.Save(g.Node("Flatten", new[] { g.Node("Add", new[] { "input", scattered }) }), temp.File("outside.onnx"));
+        var error = Assert.ThrowsAny<LumenException>(() => OnnxImporter.Load(path).Dispose());
+        Assert.Contains("an index is outside the data's first 2 axes [3, 4]", error.Message);
+    }
+
     /// <summary>Negative Slice steps (reversals, as exporters write torch.flip and shifted windows): whole axes, INT_MIN ends, clamped starts.</summary>
     [Fact]
     public void NegativeSliceStepsAgreeWithOnnxRuntime()

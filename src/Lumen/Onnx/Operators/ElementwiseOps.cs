@@ -27,6 +27,7 @@ internal static class ElementwiseOps
         table["Reciprocal"] = _ => Lowering.Single(x => x[0]!.reciprocal());
         table["Erf"] = _ => Lowering.Single(x => x[0]!.erf());
         table["Equal"] = _ => Lowering.Single(x => x[0]!.eq(x[1]!));
+        table["Not"] = _ => Lowering.Single(x => torch.logical_not(x[0]!));
         table["Where"] = _ => Lowering.Single(x => torch.where(x[0]!.to_type(ScalarType.Bool), x[1]!, x[2]!));
         table["Mod"] = context => context.Int("fmod", 0) != 0
             ? Lowering.Single(x => x[0]!.fmod(x[1]!))

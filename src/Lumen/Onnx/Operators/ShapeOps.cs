@@ -5,7 +5,7 @@ namespace Lumen.Onnx.Operators;
 
 /// <summary>
 /// Operators that move values without computing new ones (Flatten, Reshape, Transpose, Squeeze, Unsqueeze, Identity,
-/// Dropout, Concat, Split, Slice, Pad, Gather, Expand) and the shape computations exporters emit (Shape, Constant,
+/// Dropout, Concat, Split, Slice, Pad, Gather, ScatterND, Expand) and the shape computations exporters emit (Shape, Constant,
 /// ConstantOfShape, Range).
 /// </summary>
 internal static class ShapeOps
@@ -37,6 +37,7 @@ internal static class ShapeOps
         table["Slice"] = Slice;
         table["Pad"] = Pad;
         table["Gather"] = Gather;
+        table["ScatterND"] = ScatterNd;
         table["Shape"] = Shape;
         table["Constant"] = Constant;
         table["ConstantOfShape"] = ConstantOfShape;
@@ -234,6 +235,48 @@ internal static class ShapeOps
             Tensor wrapped = torch.where(indices < 0, indices + size, indices);
             long[] shape = data.shape[..axis].Concat(indices.shape).Concat(data.shape[(axis + 1)..]).ToArray();
             return data.index_select(axis, wrapped.flatten()).reshape(shape);
+        });
+    }
+
+    /// <summary>
+    /// ScatterND: a copy of the data in which the slices that <c>indices</c> (last axis: a position on the first k
+    /// axes, negative counting from the end) point to are replaced by, or (opset 16+ <c>reduction</c> add) added to,
+    /// the matching slices of <c>updates</c>. Exporters write it for masks of shifted-window
+    /// attention and for in-place assignments.
+    /// </summary>
+    private static Lowering ScatterNd(NodeContext context)
+    {
+        string reduction = context.Text("reduction", "none");
+        // mul, max and min would need scatter_reduce, which TorchSharp 0.107 does not expose.
+        if (reduction is not ("none" or "add")) throw context.Error($"reduction '{reduction}' is not supported (none and add are)");
+        return Lowering.Single(x =>
+        {
+            Tensor data = x[0]!, updates = x[2]!;
+            Tensor indices = x[1]!.to_type(ScalarType.Int64);
+            int k = (int)indices.shape[^1];
+            if (k < 1 || k > data.dim())
+                throw context.Error($"the indices' last axis has {k} entries; it must be 1 to the data's rank {data.dim()}");
+            long[] head = data.shape[..k], tail = data.shape[k..];
+            var strides = new long[k];
+            long stride = 1;
+            for (int axis = k - 1; axis >= 0; axis--)
+            {
+                strides[axis] = stride;
+                stride *= head[axis];
+            }
+
+            using var sizes = torch.tensor(head);
+            using var steps = torch.tensor(strides);
+            Tensor wrapped = torch.where(indices < 0, indices + sizes, indices);
+            if ((wrapped < 0).logical_or(wrapped >= sizes).any().item<bool>())
+                throw context.Error($"an index is outside the data's first {k} axes [{string.Join(", ", head)}]");
+            Tensor linear = (wrapped * steps).sum(-1).flatten();
+            long[] rowShape = new[] { stride }.Concat(tail).ToArray();
+            Tensor rows = data.reshape(rowShape).clone();
+            Tensor values = updates.reshape(new[] { linear.shape[0] }.Concat(tail).ToArray()).to_type(data.dtype);
+            if (reduction == "add") rows.index_add_(0, linear, values, 1);
+            else rows.index_copy_(0, linear, values);
+            return rows.reshape(data.shape);
         });
     }
 
