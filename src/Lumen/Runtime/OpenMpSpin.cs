@@ -24,14 +24,13 @@ public static class OpenMpSpin
     /// <summary>
     /// On Linux, sets <c>GOMP_SPINCOUNT</c> to <see cref="SpinCount"/> for the OpenMP runtime that libtorch loads. It
     /// changes nothing and returns false when the user has set <c>GOMP_SPINCOUNT</c> or <c>OMP_WAIT_POLICY</c>, when the
-    /// OpenMP runtime is already loaded (it reads its settings once, when loaded), or elsewhere than on Linux. Call it
+    /// OpenMP runtime is already loaded or <c>/proc/self/maps</c> cannot tell (it reads its settings once, when loaded), or elsewhere than on Linux. Call it
     /// first thing, before any tensor exists.
     /// </summary>
     public static bool Shorten()
     {
-        if (!OperatingSystem.IsLinux()) return false;
-        bool loaded = File.ReadAllText("/proc/self/maps").Contains("libgomp", StringComparison.Ordinal);
-        if (!ShouldSet(Environment.GetEnvironmentVariable("GOMP_SPINCOUNT"), Environment.GetEnvironmentVariable("OMP_WAIT_POLICY"), loaded))
+        if (!OperatingSystem.IsLinux()
+            || !ShouldSet(Environment.GetEnvironmentVariable("GOMP_SPINCOUNT"), Environment.GetEnvironmentVariable("OMP_WAIT_POLICY"), RuntimeLoaded()))
             return false;
         try
         {
@@ -44,9 +43,25 @@ public static class OpenMpSpin
         }
     }
 
-    /// <summary>Whether to set the spin count: neither OpenMP waiting setting is the user's, and the runtime is not loaded yet.</summary>
-    internal static bool ShouldSet(string? spinCount, string? waitPolicy, bool runtimeLoaded) =>
-        string.IsNullOrEmpty(spinCount) && string.IsNullOrEmpty(waitPolicy) && !runtimeLoaded;
+    /// <summary>Whether GNU OpenMP is mapped into this process; null when <c>/proc/self/maps</c> cannot be read.</summary>
+    private static bool? RuntimeLoaded()
+    {
+        try
+        {
+            return File.ReadAllText("/proc/self/maps").Contains("libgomp", StringComparison.Ordinal);
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Whether to set the spin count: neither OpenMP waiting setting is the user's, and the runtime is known not to be
+    /// loaded yet (<paramref name="runtimeLoaded"/> null: unknown).
+    /// </summary>
+    internal static bool ShouldSet(string? spinCount, string? waitPolicy, bool? runtimeLoaded) =>
+        string.IsNullOrEmpty(spinCount) && string.IsNullOrEmpty(waitPolicy) && runtimeLoaded == false;
 
     [DllImport("libc", EntryPoint = "setenv")]
     private static extern int setenv(string name, string value, int overwrite);

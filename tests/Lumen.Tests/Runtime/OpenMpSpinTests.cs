@@ -12,7 +12,8 @@ public class OpenMpSpinTests
     [InlineData("300000", null, false, false)]
     [InlineData(null, "ACTIVE", false, false)]
     [InlineData(null, null, true, false)]
-    public void TheSpinCountIsSetOnlyWhenTheUserHasNotAndTheRuntimeIsNotLoaded(string? spinCount, string? waitPolicy, bool loaded, bool expected) =>
+    [InlineData(null, null, null, false)]
+    public void TheSpinCountIsSetOnlyWhenTheUserHasNotAndTheRuntimeIsNotLoaded(string? spinCount, string? waitPolicy, bool? loaded, bool expected) =>
         Assert.Equal(expected, OpenMpSpin.ShouldSet(spinCount, waitPolicy, loaded));
 
     [Fact]
