@@ -35,4 +35,14 @@ public class GradientMemoryTests
         Assert.Equal(5, GradientMemory.InputsPerPass(model, 5));
         Assert.Equal(1, GradientMemory.InputsPerPass(model, 0));
     }
+
+    [Fact]
+    public void PassesWithoutGradientsCountTheLayerOutputsOnce()
+    {
+        using var model = ModelCatalog.Load("fmnist-cnn", Fixtures.FmnistWeights);
+        long budget = (long)(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes * GradientMemory.MemoryShare);
+        long cap = budget / GradientMemory.LayerOutputBytes(model);
+        Assert.Equal((int)Math.Min(cap, int.MaxValue), GradientMemory.InputsPerPass(model, int.MaxValue, withGradients: false));
+        Assert.Equal(64, GradientMemory.InputsPerPass(model, 64, withGradients: false));
+    }
 }

@@ -1,4 +1,5 @@
 using Lumen.Models;
+using Lumen.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -6,7 +7,7 @@ namespace Lumen.Attributions.Perturbation;
 
 /// <summary>
 /// Runs the perturbed copies of a batch of images through the model in chunks of <see cref="EvaluationOptions.BatchSize"/>
-/// inputs, without gradients, and returns the target score of every copy. Copies are generated lazily, chunk by chunk
+/// inputs (fewer when that many would not fit in memory, <see cref="GradientMemory.InputsPerPass"/>), without gradients, and returns the target score of every copy. Copies are generated lazily, chunk by chunk
 /// (a chunk may hold copies of several images), so memory is bounded by one chunk. Progress is reported after every
 /// forward pass and cancellation checked before it. Shared by every perturbation method.
 /// </summary>
@@ -73,12 +74,13 @@ public sealed class BatchedEvaluator
         int images = target.Classes.Length;
         long total = images * perImage;
         var scores = new float[total];
+        int batch = GradientMemory.InputsPerPass(Model, Options.BatchSize, withGradients: false);
         using var noGrad = no_grad();
-        for (long start = 0; start < total; start += Options.BatchSize)
+        for (long start = 0; start < total; start += batch)
         {
             Options.Cancellation.ThrowIfCancellationRequested();
             using var scope = NewDisposeScope();
-            long length = Math.Min(Options.BatchSize, total - start);
+            long length = Math.Min(batch, total - start);
             var pieces = new List<(int Image, long First, long Count)>();
             var imageOfRow = new List<int>();
             for (long index = start; index < start + length;)
