@@ -23,9 +23,10 @@ public sealed class CliProgress : IProgress<DatasetProgress>
     public CliProgress(CliConsole console, string label)
     {
         ArgumentNullException.ThrowIfNull(console);
-        error = console.Error;
-        this.label = label;
-        interactive = ReferenceEquals(console.Error, Console.Error) && !Console.IsErrorRedirected;
+        // The line is drawn with a carriage return on the raw stream; its own text is cleaned instead.
+        error = console.Error is TerminalSafeWriter safe ? safe.Inner : console.Error;
+        this.label = TerminalSafeWriter.Clean(label);
+        interactive = ReferenceEquals(error, Console.Error) && !Console.IsErrorRedirected;
     }
 
     /// <summary>Reports images done in a pass over a dataset.</summary>
@@ -43,7 +44,7 @@ public sealed class CliProgress : IProgress<DatasetProgress>
 
         lastDrawn = now;
         var filled = total > 0 ? (int)(BarWidth * Math.Clamp((double)done / total, 0, 1)) : BarWidth;
-        var line = $"{label}  [{new string('#', filled)}{new string('.', BarWidth - filled)}]  {done}/{total}  {suffix}  {now.TotalSeconds:F0}s".TrimEnd();
+        var line = $"{label}  [{new string('#', filled)}{new string('.', BarWidth - filled)}]  {done}/{total}  {TerminalSafeWriter.Clean(suffix)}  {now.TotalSeconds:F0}s".TrimEnd();
         if (interactive)
         {
             error.Write($"\r{line}\u001b[K");

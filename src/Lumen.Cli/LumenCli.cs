@@ -21,6 +21,9 @@ public static class LumenCli
     /// </summary>
     public static int Run(string[] args, TextWriter output, TextWriter error, CancellationToken cancellation)
     {
+        var console = new CliConsole(new TerminalSafeWriter(output), new TerminalSafeWriter(error)) { Cancellation = cancellation };
+        output = console.Out;
+        error = console.Error;
         var verbose = new Option<bool>("--verbose") { Description = "print the full stack trace when something fails", Recursive = true };
         var root = new RootCommand("Lumen explains image classifiers: which pixels drove a decision, and what the model has learned.");
         root.Add(verbose);
@@ -28,7 +31,6 @@ public static class LumenCli
         root.Add(threads.Option);
         var device = new DeviceOption();
         root.Add(device.Option);
-        var console = new CliConsole(output, error) { Cancellation = cancellation };
         root.Add(BenchCommand.Create(console, threads, device));
         root.Add(DemoCommand.Create(console, device));
         root.Add(ExplainCommand.Create(console, device));

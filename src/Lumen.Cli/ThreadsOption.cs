@@ -16,12 +16,16 @@ public sealed class ThreadsOption
         Recursive = true,
     };
 
-    /// <summary>The thread count given, or the machine's core count.</summary>
+    /// <summary>The thread count given (1 to the core count), or the machine's core count.</summary>
     public int Resolve(ParseResult parsed)
     {
         ArgumentNullException.ThrowIfNull(parsed);
-        int threads = parsed.GetValue(Option) ?? Environment.ProcessorCount;
-        return threads >= 1 ? threads : throw LumenException.Usage($"--threads must be 1 or more, got {threads}");
+        int cores = Environment.ProcessorCount;
+        int threads = parsed.GetValue(Option) ?? cores;
+        if (threads < 1) throw LumenException.Usage($"--threads must be 1 or more, got {threads}");
+        // More threads than cores only makes the threads wait for each other (and thousands of them take minutes to start).
+        if (threads > cores) throw LumenException.Usage($"--threads {threads} is more than the {cores} cores this machine gives the process; give 1 to {cores}");
+        return threads;
     }
 
     /// <summary>Sets libtorch's thread count for the command; disposing restores the previous one.</summary>

@@ -61,10 +61,13 @@ public static class BenchCommand
                 $"{Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}{(model.Device.IsCpu ? "" : $", device {model.Device}")}", rows, benchmark.MeasureThroughput());
 
             string folder = parsed.GetRequiredValue(output);
-            Directory.CreateDirectory(folder);
             string markdown = report.ToMarkdown();
-            AtomicFile.WriteText(Path.Combine(folder, "bench.md"), markdown);
-            AtomicFile.WriteText(Path.Combine(folder, "bench.json"), report.ToJson());
+            using (var staged = StagedOutput.Open(folder))
+            {
+                AtomicFile.WriteText(staged.PathFor("bench.md"), markdown);
+                AtomicFile.WriteText(staged.PathFor("bench.json"), report.ToJson());
+                staged.Commit();
+            }
             console.Out.Write(markdown);
 
             return LumenCli.Success;

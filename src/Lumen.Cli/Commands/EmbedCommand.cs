@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Lumen.Data;
 using Lumen.Embedding;
+using Lumen.Imaging;
 
 namespace Lumen.Cli.Commands;
 
@@ -63,7 +64,7 @@ public static class EmbedCommand
                 using var data = Limit(dataOptions.Open(parsed), parsed.GetValue(limit));
                 using var slice = shardPart.Of(data);
                 var extracted = FeatureExtraction.Extract(model, slice, parsed.GetValue(layer), poolKind, dataOptions.GetBatchSize(parsed), new CliProgress(console, "features"), console.Cancellation);
-                Directory.CreateDirectory(request.Output);
+                OutputFolder.Prepare(request.Output);
                 string manifest = FeatureShardFile.Write(request.Output, shardPart, extracted, EmbedRunner.SourceOf(data, model, parsed.GetValue(layer), poolKind), data.Count);
                 console.Out.WriteLine($"wrote {manifest} ({slice.Description}); combine all {shardPart.Count} shards with 'lumen merge', then embed with --features");
                 return LumenCli.Success;

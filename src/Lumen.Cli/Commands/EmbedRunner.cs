@@ -96,16 +96,19 @@ public static class EmbedRunner
                 Files = files,
             };
 
-            Directory.CreateDirectory(request.Output);
-            using (var coordinates = Coordinates(outcome.Coordinates))
+            using (var staged = StagedOutput.Open(request.Output))
             {
-                NpyFile.Write(Path.Combine(request.Output, "embedding.npy"), coordinates);
-            }
+                using (var coordinates = Coordinates(outcome.Coordinates))
+                {
+                    NpyFile.Write(staged.PathFor("embedding.npy"), coordinates);
+                }
 
-            WriteText(Path.Combine(request.Output, "embedding.csv"), Csv(outcome.Coordinates, labels, classNames));
-            WriteText(Path.Combine(request.Output, "embedding.json"), summary.ToJson());
-            plot.SavePng(Path.Combine(request.Output, "embedding.png"));
-            thumbs?.SavePng(Path.Combine(request.Output, "embedding-thumbnails.png"));
+                WriteText(staged.PathFor("embedding.csv"), Csv(outcome.Coordinates, labels, classNames));
+                WriteText(staged.PathFor("embedding.json"), summary.ToJson());
+                plot.SavePng(staged.PathFor("embedding.png"));
+                thumbs?.SavePng(staged.PathFor("embedding-thumbnails.png"));
+                staged.Commit();
+            }
             return summary;
         }
         finally

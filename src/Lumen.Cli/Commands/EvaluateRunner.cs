@@ -3,6 +3,7 @@ using Lumen.Attributions;
 using Lumen.Attributions.Gradients;
 using Lumen.Attributions.Perturbation;
 using Lumen.Evaluation;
+using Lumen.Imaging;
 using Lumen.Models;
 
 namespace Lumen.Cli.Commands;
@@ -60,7 +61,7 @@ public static class EvaluateRunner
             : ExplainInput.FromImages(request.Images, model);
         var rows = ExplanationEvaluation.Run(model, input.Input, target, methods, metrics, settings, input.Stems,
             step => console.Error.WriteLine($"evaluate: {step}"));
-        Directory.CreateDirectory(request.OutputFolder);
+        OutputFolder.Prepare(request.OutputFolder);
         EvaluationCsv.Write(Path.Combine(request.OutputFolder, FileName), rows);
         return rows;
     }

@@ -27,7 +27,10 @@ public static class ExplainDatasetRunner
         var options = new MethodOptions(request.Layer, request.Parameters);
         var methods = request.Methods.Distinct().Select(name => MethodCatalog.Find(name).Build(model, options)).ToList();
         Target target = TargetOption.Parse(request.Target);
-        Directory.CreateDirectory(request.OutputFolder);
+        OutputFolder.Prepare(request.OutputFolder);
+        // Files are written one image at a time so that --resume can continue; what a killed run left half-way
+        // (hidden temporary files, staging folders) goes now.
+        if (resume) StagedOutput.RemoveLeftovers(request.OutputFolder);
 
         int total = data.Count;
         using var part = shard?.Of(data);

@@ -72,15 +72,28 @@ public sealed class ExplainInput : IDisposable
         return input.shape[1] == 3 ? scaled : scaled.mean(new long[] { 1 }, keepdim: true).expand(-1, 3, -1, -1).contiguous();
     }
 
-    private static List<string> UniqueStems(List<string> stems)
+    /// <summary>
+    /// One stem per path, unique across the run: the first image with a stem keeps it, later ones get the first free
+    /// "-2", "-3", ... suffix (free = no other image's stem and not given out yet), so a.png, b/a.png and a-2.png
+    /// become a, a-3 and a-2, and no file of one image replaces another's.
+    /// </summary>
+    internal static List<string> UniqueStems(IReadOnlyList<string> stems)
     {
-        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        var taken = new HashSet<string>(stems, StringComparer.Ordinal);
+        var kept = new HashSet<string>(StringComparer.Ordinal);
         var unique = new List<string>();
         foreach (string stem in stems)
         {
-            int count = seen.GetValueOrDefault(stem);
-            seen[stem] = count + 1;
-            unique.Add(count == 0 ? stem : $"{stem}-{count + 1}");
+            if (kept.Add(stem))
+            {
+                unique.Add(stem);
+                continue;
+            }
+            int suffix = 2;
+            while (taken.Contains($"{stem}-{suffix}")) suffix++;
+            string renamed = $"{stem}-{suffix}";
+            taken.Add(renamed);
+            unique.Add(renamed);
         }
         return unique;
     }

@@ -47,7 +47,7 @@ public static class ExplainRunner
         }
     }
 
-    /// <summary>Renders every picture first (rendering can fail), then writes all files, each one atomically.</summary>
+    /// <summary>Renders every picture first (rendering can fail), then writes all files into a staging folder and moves them into place together.</summary>
     private static List<string> Write(ExplainRequest request, ExplainInput input, List<Attribution> attributions)
     {
         var pending = new List<(string Name, Action<string> Save)>();
@@ -71,15 +71,9 @@ public static class ExplainRunner
                 pending.Add(($"{input.Stems[i]}.{attribution.Method}.png", picture.SavePng));
             }
         }
-        Directory.CreateDirectory(request.OutputFolder);
-        var files = new List<string>();
-        foreach (var (name, save) in pending)
-        {
-            string path = Path.Combine(request.OutputFolder, name);
-            save(path);
-            files.Add(path);
-        }
-        return files;
+        using var staged = StagedOutput.Open(request.OutputFolder);
+        foreach (var (name, save) in pending) save(staged.PathFor(name));
+        return [.. staged.Commit()];
     }
 
     private static ExplainSummary Summarize(ExplainableModel model, ExplainInput input, Tensor logits, List<Attribution> attributions, List<string> files)

@@ -97,7 +97,7 @@ public static class ExplainShardFile
             }
         }
 
-        Directory.CreateDirectory(folder);
+        OutputFolder.Prepare(folder);
         foreach (var (from, to) in copies)
         {
             if (Path.GetFullPath(from) == Path.GetFullPath(to)) continue;

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json.Nodes;
 using Lumen.Embedding;
 using Lumen.Evaluation;
+using Lumen.Imaging;
 using Lumen.Understanding;
 
 namespace Lumen.Cli.Commands;
@@ -31,7 +32,7 @@ public static class MergeCommand
             if (kinds[0] == FeatureShardFile.Kind)
             {
                 var merged = FeatureShardFile.Merge(paths.Select(FeatureShardFile.Read).ToList());
-                Directory.CreateDirectory(folder);
+                OutputFolder.Prepare(folder);
                 var written = FeatureShardFile.WriteMerged(folder, merged);
                 console.Out.WriteLine($"wrote {string.Join(" and ", written)} ({merged.Features.Rows} x {merged.Features.Columns}); embed them with 'lumen embed --features'");
                 return LumenCli.Success;

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Lumen.Attributions;
 using Lumen.Data;
 using Lumen.Evaluation;
+using Lumen.Imaging;
 using Lumen.Models;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -70,7 +71,7 @@ public static class SprayCommand
                 int offset = slice!.Start;
                 var bar = new CliProgress(console, attribution.Name);
                 var relevance = indices.Count == 0 ? null : Spray.Relevance(model, inputs, classIndex, attribution, options.BatchSize, (done, total) => bar.Report(done, total, "images"));
-                Directory.CreateDirectory(folder);
+                OutputFolder.Prepare(folder);
                 string manifest = SprayShardFile.Write(folder, new SprayShard(thisShard, run, [.. indices.Select(i => i + offset)], relevance, inputs, displays));
                 console.Out.WriteLine($"shard {thisShard}: {indices.Count} images of class {classIndex} explained; manifest {manifest} (cluster all shards with 'lumen merge')");
                 return LumenCli.Success;

@@ -1,4 +1,5 @@
 using Lumen.Evaluation;
+using Lumen.Imaging;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -44,9 +45,12 @@ public static class SprayOutputs
         Tensor meanDisplay = torch.stack(Enumerable.Range(0, result.Clusters.ClusterCount)
             .Select(c => displays.index_select(0, labels.eq(c).nonzero().view(-1)).mean(new long[] { 0 })).ToList());
         var montage = SprayFiles.Montage(result, meanDisplay);
-        Directory.CreateDirectory(folder);
-        SprayFiles.WriteJson(Path.Combine(folder, "clusters.json"), result, indices, run.Model, run.Data, run.ClassIndex, run.Method);
-        montage.SavePng(Path.Combine(folder, "prototypes.png"));
+        using (var staged = StagedOutput.Open(folder))
+        {
+            SprayFiles.WriteJson(staged.PathFor("clusters.json"), result, indices, run.Model, run.Data, run.ClassIndex, run.Method);
+            montage.SavePng(staged.PathFor("prototypes.png"));
+            staged.Commit();
+        }
         console.Out.WriteLine($"{indices.Count} images of class {run.ClassIndex} ({run.ClassLabel}) in {result.Clusters.ClusterCount} clusters of {string.Join(", ", result.Sizes)} images");
         console.Out.WriteLine($"eigenvalues: {string.Join(" ", result.Clusters.Eigenvalues.Select(v => v.ToString("F3", System.Globalization.CultureInfo.InvariantCulture)))}");
         console.Out.WriteLine($"wrote {Path.Combine(folder, "clusters.json")} and prototypes.png");

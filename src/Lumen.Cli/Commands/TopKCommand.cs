@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Lumen.Data;
+using Lumen.Imaging;
 using Lumen.Understanding;
 
 namespace Lumen.Cli.Commands;
@@ -37,13 +38,14 @@ public static class TopKCommand
             using var model = modelOptions.Load(parsed);
             var units = unitOptions.Parse(parsed, model);
             using var data = dataOptions.Open(parsed);
+            if (count > data.Count) throw LumenException.Usage($"--k {count} is more than the {data.Count} images of {data.Description}; give at most {data.Count}");
             string folder = parsed.GetRequiredValue(output);
             var progress = new CliProgress(console, "top-k");
             if (shard is { } part)
             {
                 using var slice = part.Of(data);
                 var local = DatasetTopK.Run(model, slice, units, count, batchSize, thumbnails: true, progress, console.Cancellation);
-                Directory.CreateDirectory(folder);
+                OutputFolder.Prepare(folder);
                 string file = Path.Combine(folder, TopKShardFile.FileName(part));
                 TopKShardFile.Write(file, local.WithOffset(slice.Start, data.Count), part, model.Name, data);
                 console.Out.WriteLine($"wrote {file} ({slice.Description}); combine all {part.Count} shard files with 'lumen merge'");

@@ -1,3 +1,4 @@
+using Lumen.Imaging;
 using Lumen.Understanding;
 
 namespace Lumen.Cli.Commands;
@@ -10,10 +11,13 @@ internal static class TopKOutputs
     {
         string title = $"Top and bottom {result.K} of {examples.Description} for {model}";
         var montage = TopKFiles.Montage(result, examples, title);
-        Directory.CreateDirectory(folder);
-        TopKFiles.WriteJson(Path.Combine(folder, "topk.json"), result, model, examples);
-        TopKFiles.WriteCsv(Path.Combine(folder, "topk.csv"), result, examples);
-        montage.SavePng(Path.Combine(folder, "topk.png"));
+        using (var staged = StagedOutput.Open(folder))
+        {
+            TopKFiles.WriteJson(staged.PathFor("topk.json"), result, model, examples);
+            TopKFiles.WriteCsv(staged.PathFor("topk.csv"), result, examples);
+            montage.SavePng(staged.PathFor("topk.png"));
+            staged.Commit();
+        }
         foreach (var ranking in result.Rankings)
         {
             console.Out.WriteLine($"{ranking.Unit.Name}: top {string.Join(", ", ranking.Top.Select(e => $"#{e.Index} ({e.Score:G4})"))}");

@@ -38,7 +38,8 @@ public static class TrainCommand
             options.Validate();
             var definition = ModelCatalog.Find(parsed.GetRequiredValue(model));
             var path = parsed.GetRequiredValue(output);
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+            if (Directory.Exists(path)) throw LumenException.Usage($"--out {path} is a folder; give the weights file to write, e.g. {Path.Combine(path, "model.safetensors")}");
+            OutputFolder.Prepare(Path.GetDirectoryName(Path.GetFullPath(path))!);
             var preprocessing = definition.InputPreprocessing;
             var dataPath = parsed.GetRequiredValue(data);
             using var train = Load(console, dataPath, "train", preprocessing);

@@ -96,8 +96,11 @@ public static class VisualizeCommand
             }
             pending.Add(("visualize.json", path => VisualizationFiles.WriteSummary(path, result, model.Name, options)));
             string folder = parsed.GetRequiredValue(output);
-            Directory.CreateDirectory(folder);
-            foreach (var (name, save) in pending) save(Path.Combine(folder, name));
+            using (var staged = StagedOutput.Open(folder))
+            {
+                foreach (var (name, save) in pending) save(staged.PathFor(name));
+                staged.Commit();
+            }
             for (int u = 0; u < units.Count; u++)
                 console.Out.WriteLine($"{units[u].Name}: {units[u].Description} = {result.FinalValues[u].ToString("G4", CultureInfo.InvariantCulture)} (total variation {result.TotalVariation[u].ToString("F4", CultureInfo.InvariantCulture)})");
             console.Out.WriteLine($"wrote {units.Count} images to {folder}");

@@ -62,7 +62,10 @@ public static class ImageDatasets
             throw LumenException.InputData($"Dataset '{path}' was not found; pass a folder of images, a folder of IDX files, an .npy file, or '{FashionMnistAlias}'.");
         }
 
-        return IdxFolder.TryOpen(path, split) ?? ImageFolderDataset.Open(path);
+        // The real path names the dataset in descriptions and shard files, so that the same folder given by a
+        // relative path, an absolute one or through a link is the same dataset.
+        string real = RealPath.Of(path);
+        return IdxFolder.TryOpen(real, split) ?? ImageFolderDataset.Open(real);
     }
 
     /// <summary>

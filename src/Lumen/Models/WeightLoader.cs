@@ -89,6 +89,10 @@ public static class WeightLoader
             }
             File.Move(temporary, path, overwrite: true);
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new LumenException(ErrorKind.Usage, $"cannot write weights file '{path}': {FirstLine(e.Message)} Choose another path or free some space.", e);
+        }
         finally
         {
             if (File.Exists(temporary)) File.Delete(temporary);

@@ -78,7 +78,7 @@ public sealed class HtmlReport
     {
         var text = Render();
         var folder = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (folder is not null) Directory.CreateDirectory(folder);
+        if (folder is not null) OutputFolder.Prepare(folder);
         AtomicFile.Write(path, stream =>
         {
             using var writer = new StreamWriter(stream, new UTF8Encoding(false), leaveOpen: true);

@@ -14,6 +14,9 @@ public sealed class TopKCollector
     private readonly PriorityQueue<int, RankedExample>[] bottom;
     private readonly Dictionary<int, int> members = new();
 
+    /// <summary>The most entries a heap reserves before examples arrive.</summary>
+    private const int InitialCapacity = 1024;
+
     /// <summary>Prepares heaps for <paramref name="units"/> units, keeping <paramref name="k"/> examples at each end.</summary>
     public TopKCollector(int units, int k)
     {
@@ -21,9 +24,11 @@ public sealed class TopKCollector
         if (k <= 0) throw LumenException.Usage($"K must be at least 1, got {k}");
         this.units = units;
         this.k = k;
-        // Each heap's root is its worst member, the one the next better example replaces.
-        top = Enumerable.Range(0, units).Select(_ => new PriorityQueue<int, RankedExample>(k, TopOrder.Instance)).ToArray();
-        bottom = Enumerable.Range(0, units).Select(_ => new PriorityQueue<int, RankedExample>(k, BottomOrder.Instance)).ToArray();
+        // Each heap's root is its worst member, the one the next better example replaces. The heaps grow as examples
+        // arrive, so a K larger than the dataset costs nothing up front.
+        int capacity = Math.Min(k, InitialCapacity);
+        top = Enumerable.Range(0, units).Select(_ => new PriorityQueue<int, RankedExample>(capacity, TopOrder.Instance)).ToArray();
+        bottom = Enumerable.Range(0, units).Select(_ => new PriorityQueue<int, RankedExample>(capacity, BottomOrder.Instance)).ToArray();
     }
 
     /// <summary>The number of units.</summary>

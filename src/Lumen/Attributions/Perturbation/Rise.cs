@@ -1,6 +1,7 @@
 using System.Globalization;
 using Lumen.Attributions.Gradients;
 using Lumen.Models;
+using Lumen.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -81,11 +82,15 @@ public sealed class Rise : IAttributionMethod
         evaluator.Model.ValidateInput(input);
         using var scope = NewDisposeScope();
         int height = (int)input.shape[2], width = (int)input.shape[3];
+        long images = input.shape[0];
+        // Held at once: the low-resolution grids (drawn as floats, then thresholded), two shifts per mask, and one
+        // score per mask and image.
+        MemoryBudget.Require((double)Masks * (2.0 * Cells * Cells * sizeof(float) + 2 * sizeof(long) + images * sizeof(float)),
+            $"RISE with {Masks} masks of {Cells}x{Cells} cells on {images} images", "use fewer masks");
         using var masks = DrawMasks(height, width);
         var resolved = evaluator.Resolve(input, target);
         Tensor replacement = Replacement.For(input);
         Tensor scores = evaluator.Evaluate(resolved, new Masked(input, replacement, masks)).to(input.device);
-        long images = input.shape[0];
         Tensor saliency = zeros(new long[] { images, height * width }, device: input.device);
         int chunk = evaluator.Options.BatchSize;
         for (long first = 0; first < Masks; first += chunk)
