@@ -71,6 +71,12 @@ public static class LumenCli
             if (parsed.GetValue(verbose)) error.WriteLine(e);
             return (int)e.Kind;
         }
+        catch (Exception e) when (OutOfMemory.Is(e))
+        {
+            error.WriteLine($"lumen: {OutOfMemory.Message(e)}");
+            if (parsed.GetValue(verbose)) error.WriteLine(e);
+            return (int)ErrorKind.Usage;
+        }
         catch (Exception e)
         {
             error.WriteLine($"lumen: internal error: {e.GetType().Name}: {e.Message.Split('\n')[0].Trim()} (run again with --verbose for the stack trace)");

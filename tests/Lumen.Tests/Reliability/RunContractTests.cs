@@ -32,6 +32,29 @@ public class RunContractTests
         Assert.False(Directory.Exists(folder.File("out")));
     }
 
+    [Theory]
+    [InlineData("lime", "2000000000", "more than an array holds")]
+    [InlineData("kernel-shap", "2147483647", "more than an array holds")]
+    [InlineData("lime-noise", "2000000000", "more than an array holds")]
+    [InlineData("lime", "20000000", "of memory")]
+    public void SurrogateSamplesBeyondMemoryAreAUsageError(string method, string samples, string expected)
+    {
+        using var folder = new TempDirectory();
+        var result = CliRunner.Run(["explain", .. Model, "--input", Fixtures.FmnistInputs, "--method", method, "--param", $"samples={samples}", "--out", folder.File("out")]);
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(expected, result.Error, StringComparison.Ordinal);
+        Assert.Contains("use fewer samples", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FailedAllocationsAreRecognisedAsMemoryNotBugs()
+    {
+        Assert.True(Lumen.Cli.OutOfMemory.Is(new OutOfMemoryException()));
+        Assert.True(Lumen.Cli.OutOfMemory.Is(new InvalidOperationException("outer", new System.Runtime.InteropServices.ExternalException(
+            "[enforce fail at alloc_cpu.cpp:117] DefaultCPUAllocator: can't allocate memory: you tried to allocate 4398046511104 bytes."))));
+        Assert.False(Lumen.Cli.OutOfMemory.Is(new System.Runtime.InteropServices.ExternalException("shape '[1, 256]' is invalid for input of size 1024")));
+    }
+
     [Fact]
     public void MoreThreadsThanCoresIsAUsageError()
     {

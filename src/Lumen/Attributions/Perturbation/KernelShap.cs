@@ -37,7 +37,7 @@ public sealed class KernelShap : IAttributionMethod
         if (samples < 2) throw LumenException.Usage($"--param samples={samples}: expected at least 2 samples");
         Segmentation = segmentation;
         Fill = fill ?? SuperpixelFill.From(Baseline.Zero);
-        Samples = samples + samples % 2;
+        Samples = (int)Math.Min(int.MaxValue - 1, samples + (long)(samples % 2));
         Seed = seed;
         evaluator = new BatchedEvaluator(model, options ?? new EvaluationOptions());
     }
@@ -119,6 +119,7 @@ public sealed class KernelShap : IAttributionMethod
         using var scope = NewDisposeScope();
         Tensor segments = Segmentations.Apply(Segmentation, input);
         int[] counts = SuperpixelSurrogate.Counts(segments);
+        SuperpixelSurrogate.RequireMemory(Name, 1L + Samples, counts.Max(), counts.Length);
         var designs = counts.Select(Coalitions).ToList();
         var resolved = evaluator.Resolve(input, target);
         Tensor scores = evaluator.Evaluate(resolved, new SuperpixelPerturbations(input, Fill.For(input, segments), segments, designs));

@@ -116,6 +116,7 @@ public sealed class Lime : IAttributionMethod
         using var scope = NewDisposeScope();
         Tensor segments = Segmentations.Apply(Segmentation, input);
         int[] counts = SuperpixelSurrogate.Counts(segments);
+        SuperpixelSurrogate.RequireMemory(Name, Samples, counts.Max(), counts.Length);
         var designs = counts.Select(Patterns).ToList();
         var resolved = evaluator.Resolve(input, target);
         Tensor scores = evaluator.Evaluate(resolved, new SuperpixelPerturbations(input, Fill.For(input, segments), segments, designs));

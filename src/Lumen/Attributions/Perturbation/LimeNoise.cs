@@ -98,6 +98,7 @@ public sealed class LimeNoise : IAttributionMethod
         int images = (int)input.shape[0], height = (int)input.shape[2], width = (int)input.shape[3];
         int cell = ResolvedCell(height, width);
         int rows = (height + cell - 1) / cell, columns = (width + cell - 1) / cell, count = rows * columns;
+        SuperpixelSurrogate.RequireMemory(Name, Samples, count, images);
         Tensor noise;
         using (var generator = new torch.Generator((ulong)Seed))
         {
