@@ -33,7 +33,7 @@ internal static class RealPath
             }
 
             string next = Path.Join(current, part);
-            string? target = new FileInfo(next).LinkTarget;
+            string? target = LinkTarget(next);
             if (target is null)
             {
                 current = next;
@@ -53,6 +53,19 @@ internal static class RealPath
         }
 
         return current;
+    }
+
+    /// <summary>The text of the link at <paramref name="path"/>, or null when it is no link (or cannot be read, and so cannot be followed either).</summary>
+    private static string? LinkTarget(string path)
+    {
+        try
+        {
+            return new FileInfo(path).LinkTarget;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Whether <paramref name="path"/> is <paramref name="folder"/> or lies inside it (both real paths).</summary>
