@@ -19,6 +19,13 @@ internal static class PyTorchFile
     /// <summary>Deflate cannot expand data by more than about 1032:1; a larger claimed ratio is a lie or a bomb.</summary>
     private const long MaxDeflateRatio = 1100;
 
+    /// <summary>
+    /// How many bytes the storage entries of one file may inflate to beyond their compressed size, in total: 256 MiB.
+    /// <c>torch.save</c> stores storages uncompressed, so a real file inflates by nothing; a small file of deflated
+    /// zeros must not become gigabytes of tensors.
+    /// </summary>
+    internal const long MaxInflatedBytes = 256L << 20;
+
     private const int MaxWrapperDepth = 4;
 
     private sealed record StorageRef(string Key, ScalarType Dtype, int ItemSize, long Count);
@@ -61,6 +68,7 @@ internal static class PyTorchFile
 
         // Every check happens before the first tensor is allocated.
         var entries = new Dictionary<string, ZipArchiveEntry>(StringComparer.Ordinal);
+        long inflated = 0;
         foreach (var storage in storages.Values)
         {
             var entry = archive.GetEntry(prefix + "data/" + storage.Key)
@@ -72,12 +80,23 @@ internal static class PyTorchFile
             }
 
             CheckEntrySize(entry, bytes, fileLength, name);
+            inflated += Math.Max(0, bytes - entry.CompressedLength);
+            if (inflated > MaxInflatedBytes)
+            {
+                throw Invalid(name, $"its compressed storages inflate by more than {MaxInflatedBytes >> 20} MiB (the limit PyTorchFile.MaxInflatedBytes; torch.save stores them uncompressed), so it is a zip bomb or a damaged file");
+            }
+
             entries[storage.Key] = entry;
         }
 
+        long repeated = -views.Values.Select(view => (StorageRef)view.Storage).Distinct().Sum(storage => storage.Count);
         foreach (var (key, view) in views)
         {
-            CheckView(key, view, (StorageRef)view.Storage, name);
+            repeated += CheckView(key, view, (StorageRef)view.Storage, name);
+            if (repeated > PickleLimits.MaxRepeatedElements)
+            {
+                throw Invalid(name, $"tensor '{Shorten(key)}' of size [{string.Join(", ", view.Size)}] repeats its storage's elements (strides [{string.Join(", ", view.Stride)}]), so the tensors would hold more than {PickleLimits.MaxRepeatedElements:N0} elements beyond their storages (the limit PickleLimits.MaxRepeatedElements)");
+            }
         }
 
         using var scope = torch.NewDisposeScope();
@@ -152,9 +171,15 @@ internal static class PyTorchFile
         return views;
     }
 
-    private static void CheckView(string key, RestrictedUnpickler.TensorView view, StorageRef storage, string name)
+    /// <summary>
+    /// Checks that every element of <paramref name="view"/> lies in its storage (offset + Σ (size_i − 1)·stride_i, all
+    /// strides non-negative) and returns its element count.
+    /// </summary>
+    private static long CheckView(string key, RestrictedUnpickler.TensorView view, StorageRef storage, string name)
     {
-        if (view.Size.Any(dim => dim == 0)) return;
+        if (view.Size.Any(dim => dim == 0)) return 0;
+        if (view.Stride.Any(stride => stride < 0)) throw Invalid(name, $"tensor '{Shorten(key)}' has a negative stride");
+        long count = Checked(() => view.Size.Aggregate(1L, (product, dim) => checked(product * dim)), name, $"tensor '{Shorten(key)}' describes more elements than can be addressed");
         long last = Checked(() =>
         {
             long index = view.Offset;
@@ -165,6 +190,8 @@ internal static class PyTorchFile
         {
             throw Invalid(name, $"tensor '{Shorten(key)}' of size [{string.Join(", ", view.Size)}] reaches element {last} of a storage that holds {storage.Count}");
         }
+
+        return count;
     }
 
     private static Tensor ReadStorage(ZipArchiveEntry entry, StorageRef storage, bool bigEndian, string name)

@@ -8,7 +8,8 @@ namespace Lumen.Models;
 /// dicts, <c>collections.OrderedDict</c>, tensors rebuilt by <c>torch._utils._rebuild_tensor_v2</c> /
 /// <c>_rebuild_parameter</c> over <c>torch.*Storage</c> — and refuses every other global or opcode, as
 /// <c>torch.load(weights_only=True)</c> does. Nothing from the file is ever executed; every length is checked
-/// against the bytes that remain, so a hostile file cannot make it allocate more than its own size.
+/// against the bytes that remain, and the values, container items, memo entries, stack and work are bounded by
+/// <see cref="PickleLimits"/>, so a hostile file can neither exhaust memory nor run for long.
 /// </summary>
 internal sealed class RestrictedUnpickler
 {
@@ -27,6 +28,9 @@ internal sealed class RestrictedUnpickler
     private readonly List<int> marks = [];
     private readonly Dictionary<long, object?> memo = [];
     private int position;
+    private long values;
+    private long items;
+    private long work;
 
     private RestrictedUnpickler(byte[] data, string name, Func<object?, object> persistentLoad)
     {
@@ -61,6 +65,7 @@ internal sealed class RestrictedUnpickler
         while (true)
         {
             byte opcode = ReadByte();
+            Charge(1);
             switch (opcode)
             {
                 case 0x80: // PROTO
@@ -73,48 +78,48 @@ internal sealed class RestrictedUnpickler
                 case (byte)'.': // STOP
                     if (stack.Count != 1 || marks.Count != 0) throw Invalid("the pickle stops with a malformed stack");
                     return stack[0];
-                case (byte)'(': marks.Add(stack.Count); break;
+                case (byte)'(': Mark(); break;
                 case (byte)'0': Pop(); break;
                 case (byte)'1': PopMark(); break;
-                case (byte)'2': stack.Add(Peek()); break;
-                case (byte)'N': stack.Add(null); break;
-                case 0x88: stack.Add(true); break;
-                case 0x89: stack.Add(false); break;
-                case (byte)'J': stack.Add((long)BinaryPrimitives.ReadInt32LittleEndian(ReadBytes(4))); break;
-                case (byte)'K': stack.Add((long)ReadByte()); break;
-                case (byte)'M': stack.Add((long)BinaryPrimitives.ReadUInt16LittleEndian(ReadBytes(2))); break;
-                case 0x8a: stack.Add(ReadLong(ReadByte())); break; // LONG1
-                case (byte)'G': stack.Add(BinaryPrimitives.ReadDoubleBigEndian(ReadBytes(8))); break;
-                case (byte)'X': stack.Add(ReadUtf8(BinaryPrimitives.ReadUInt32LittleEndian(ReadBytes(4)))); break;
-                case 0x8c: stack.Add(ReadUtf8(ReadByte())); break;
-                case 0x8d: stack.Add(ReadUtf8(BinaryPrimitives.ReadUInt64LittleEndian(ReadBytes(8)))); break;
-                case (byte)'U': stack.Add(Encoding.Latin1.GetString(ReadBytes(ReadByte()))); break;
-                case (byte)'T': stack.Add(Encoding.Latin1.GetString(ReadBytes(Length(BinaryPrimitives.ReadInt32LittleEndian(ReadBytes(4)))))); break;
-                case (byte)'C': stack.Add(ReadBytes(ReadByte()).ToArray()); break;
-                case (byte)'B': stack.Add(ReadBytes(Length(BinaryPrimitives.ReadInt32LittleEndian(ReadBytes(4)))).ToArray()); break;
-                case (byte)']': stack.Add(new List<object?>()); break;
-                case (byte)')': stack.Add(Array.Empty<object?>()); break;
-                case (byte)'}': stack.Add(new Dict()); break;
-                case (byte)'t': stack.Add(PopMark().ToArray()); break;
-                case 0x85: stack.Add(new[] { Pop() }); break;
-                case 0x86: { var b = Pop(); var a = Pop(); stack.Add(new[] { a, b }); break; }
-                case 0x87: { var c = Pop(); var b = Pop(); var a = Pop(); stack.Add(new[] { a, b, c }); break; }
-                case (byte)'l': stack.Add(PopMark()); break;
-                case (byte)'d': { var items = PopMark(); var dict = new Dict(); SetItems(dict, items); stack.Add(dict); break; }
-                case (byte)'a': { var item = Pop(); ListOnTop().Add(item); break; }
-                case (byte)'e': { var items = PopMark(); ListOnTop().AddRange(items); break; }
+                case (byte)'2': PushReference(Peek()); break;
+                case (byte)'N': Push(null); break;
+                case 0x88: Push(true); break;
+                case 0x89: Push(false); break;
+                case (byte)'J': Push((long)BinaryPrimitives.ReadInt32LittleEndian(ReadBytes(4))); break;
+                case (byte)'K': Push((long)ReadByte()); break;
+                case (byte)'M': Push((long)BinaryPrimitives.ReadUInt16LittleEndian(ReadBytes(2))); break;
+                case 0x8a: Push(ReadLong(ReadByte())); break; // LONG1
+                case (byte)'G': Push(BinaryPrimitives.ReadDoubleBigEndian(ReadBytes(8))); break;
+                case (byte)'X': Push(ReadUtf8(BinaryPrimitives.ReadUInt32LittleEndian(ReadBytes(4)))); break;
+                case 0x8c: Push(ReadUtf8(ReadByte())); break;
+                case 0x8d: Push(ReadUtf8(BinaryPrimitives.ReadUInt64LittleEndian(ReadBytes(8)))); break;
+                case (byte)'U': Push(Encoding.Latin1.GetString(ReadBytes(ReadByte()))); break;
+                case (byte)'T': Push(Encoding.Latin1.GetString(ReadBytes(Length(BinaryPrimitives.ReadInt32LittleEndian(ReadBytes(4)))))); break;
+                case (byte)'C': Push(ReadBytes(ReadByte()).ToArray()); break;
+                case (byte)'B': Push(ReadBytes(Length(BinaryPrimitives.ReadInt32LittleEndian(ReadBytes(4)))).ToArray()); break;
+                case (byte)']': Push(new List<object?>()); break;
+                case (byte)')': Push(Array.Empty<object?>()); break;
+                case (byte)'}': Push(new Dict()); break;
+                case (byte)'t': Push(PlacedAll(PopMark()).ToArray()); break;
+                case 0x85: Push(PlacedAll(new[] { Pop() })); break;
+                case 0x86: { var b = Pop(); var a = Pop(); Push(PlacedAll(new[] { a, b })); break; }
+                case 0x87: { var c = Pop(); var b = Pop(); var a = Pop(); Push(PlacedAll(new[] { a, b, c })); break; }
+                case (byte)'l': Push(PlacedAll(PopMark())); break;
+                case (byte)'d': { var items = PopMark(); var dict = new Dict(); SetItems(dict, items); Push(dict); break; }
+                case (byte)'a': { var item = Pop(); ListOnTop().Add(PlacedOne(item)); break; }
+                case (byte)'e': { var items = PopMark(); ListOnTop().AddRange(PlacedAll(items)); break; }
                 case (byte)'s': { var value = Pop(); var key = Pop(); SetItems(DictOnTop(), [key, value]); break; }
                 case (byte)'u': { var items = PopMark(); SetItems(DictOnTop(), items); break; }
-                case (byte)'q': memo[ReadByte()] = Peek(); break;
-                case (byte)'r': memo[BinaryPrimitives.ReadUInt32LittleEndian(ReadBytes(4))] = Peek(); break;
-                case 0x94: memo[memo.Count] = Peek(); break;
-                case (byte)'h': stack.Add(Recall(ReadByte())); break;
-                case (byte)'j': stack.Add(Recall(BinaryPrimitives.ReadUInt32LittleEndian(ReadBytes(4)))); break;
-                case (byte)'c': stack.Add(Allowed(ReadLine(), ReadLine())); break;
-                case 0x93: { var global = Pop(); var module = Pop(); stack.Add(Allowed(module as string, global as string)); break; }
-                case (byte)'R': { var args = Pop(); var callable = Pop(); stack.Add(Call(callable, args)); break; }
+                case (byte)'q': Memoize(ReadByte()); break;
+                case (byte)'r': Memoize(BinaryPrimitives.ReadUInt32LittleEndian(ReadBytes(4))); break;
+                case 0x94: Memoize(memo.Count); break;
+                case (byte)'h': PushReference(Recall(ReadByte())); break;
+                case (byte)'j': PushReference(Recall(BinaryPrimitives.ReadUInt32LittleEndian(ReadBytes(4)))); break;
+                case (byte)'c': Push(Allowed(ReadLine(), ReadLine())); break;
+                case 0x93: { var global = Pop(); var module = Pop(); Push(Allowed(module as string, global as string)); break; }
+                case (byte)'R': { var args = Pop(); var callable = Pop(); Push(Call(callable, args)); break; }
                 case (byte)'b': { var state = Pop(); Build(Peek(), state); break; }
-                case (byte)'Q': stack.Add(persistentLoad(Pop())); break;
+                case (byte)'Q': Push(persistentLoad(Pop())); break;
                 default:
                     throw Invalid($"opcode 0x{opcode:X2} at byte {position - 1} is not allowed in a weights file (only tensors and dicts are read, as torch.load(weights_only=True) does)");
             }
@@ -164,7 +169,8 @@ internal sealed class RestrictedUnpickler
     {
         var dict = new Dict();
         if (args.Length == 0) return dict;
-        IEnumerable<object?> pairs = args is [List<object?> list] ? list : args is [object?[] tuple] ? tuple : throw Invalid("collections.OrderedDict is called with arguments that are not a list of pairs");
+        IReadOnlyList<object?> pairs = args is [List<object?> list] ? list : args is [object?[] tuple] ? tuple : throw Invalid("collections.OrderedDict is called with arguments that are not a list of pairs");
+        Charge(pairs.Count);
         foreach (var pair in pairs)
         {
             if (pair is not object?[] { Length: 2 } keyValue) throw Invalid("collections.OrderedDict is given an item that is not a (key, value) pair");
@@ -210,12 +216,74 @@ internal sealed class RestrictedUnpickler
     private void SetItems(Dict dict, List<object?> items)
     {
         if (items.Count % 2 != 0) throw Invalid("a dict is given an odd number of keys and values");
+        CountPlaced(items.Count / 2);
         for (int i = 0; i < items.Count; i += 2)
         {
             var key = items[i];
             if (key is not (string or long or bool)) throw Invalid("a dict key is not a string or an integer");
             dict[key] = items[i + 1];
         }
+    }
+
+    /// <summary>Pushes a value the pickle creates: it counts against <see cref="PickleLimits.MaxValues"/>.</summary>
+    private void Push(object? value)
+    {
+        if (++values > PickleLimits.MaxValues)
+            throw OverBudget($"it creates more than {PickleLimits.MaxValues:N0} values (the limit PickleLimits.MaxValues)");
+        PushReference(value);
+    }
+
+    /// <summary>Pushes a value that already exists (DUP, GET): it only takes a place on the stack.</summary>
+    private void PushReference(object? value)
+    {
+        if (stack.Count + marks.Count >= PickleLimits.MaxStack)
+            throw OverBudget($"its stack grows beyond {PickleLimits.MaxStack:N0} entries (the limit PickleLimits.MaxStack)");
+        stack.Add(value);
+    }
+
+    private void Mark()
+    {
+        if (++values > PickleLimits.MaxValues)
+            throw OverBudget($"it creates more than {PickleLimits.MaxValues:N0} values (the limit PickleLimits.MaxValues)");
+        if (stack.Count + marks.Count >= PickleLimits.MaxStack)
+            throw OverBudget($"its stack grows beyond {PickleLimits.MaxStack:N0} entries (the limit PickleLimits.MaxStack)");
+        marks.Add(stack.Count);
+    }
+
+    private void Memoize(long key)
+    {
+        if (memo.Count >= PickleLimits.MaxMemo && !memo.ContainsKey(key))
+            throw OverBudget($"it stores more than {PickleLimits.MaxMemo:N0} memo entries (the limit PickleLimits.MaxMemo)");
+        memo[key] = Peek();
+    }
+
+    /// <summary>Counts <paramref name="count"/> items placed into a container, as items and as work.</summary>
+    private void CountPlaced(long count)
+    {
+        Charge(count);
+        items += count;
+        if (items > PickleLimits.MaxItems)
+            throw OverBudget($"it places more than {PickleLimits.MaxItems:N0} items into tuples, lists and dicts (the limit PickleLimits.MaxItems)");
+    }
+
+    private T PlacedAll<T>(T container) where T : System.Collections.ICollection
+    {
+        CountPlaced(container.Count);
+        return container;
+    }
+
+    private object? PlacedOne(object? item)
+    {
+        CountPlaced(1);
+        return item;
+    }
+
+    /// <summary>Counts <paramref name="steps"/> steps of work against <see cref="PickleLimits.MaxWork"/>.</summary>
+    private void Charge(long steps)
+    {
+        work += steps;
+        if (work > PickleLimits.MaxWork)
+            throw OverBudget($"reading it takes more than {PickleLimits.MaxWork:N0} steps (the limit PickleLimits.MaxWork; a state_dict needs about 50 per tensor)");
     }
 
     private List<object?> ListOnTop() => Peek() as List<object?> ?? throw Invalid("it appends to something that is not a list");
@@ -246,6 +314,7 @@ internal sealed class RestrictedUnpickler
         if (marks.Count == 0) throw Invalid("it closes a mark that was never opened");
         int mark = marks[^1];
         marks.RemoveAt(marks.Count - 1);
+        Charge(stack.Count - mark);
         var items = stack.GetRange(mark, stack.Count - mark);
         stack.RemoveRange(mark, stack.Count - mark);
         return items;
@@ -304,6 +373,9 @@ internal sealed class RestrictedUnpickler
         position += count;
         return span;
     }
+
+    private LumenException OverBudget(string problem) =>
+        LumenException.Model($"weights file {name} is refused: {problem}, far beyond what a state_dict needs, so it is malformed or hostile; save only model.state_dict() with torch.save, or use a .safetensors file.");
 
     private LumenException Invalid(string problem) =>
         LumenException.Model($"weights file {name} is not a readable PyTorch state_dict: {problem}.");

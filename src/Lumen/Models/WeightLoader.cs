@@ -25,17 +25,24 @@ public static class WeightLoader
 {
     private const int ListedPerKind = 5;
 
-    /// <summary>Recognises the format of a weights file from its first bytes.</summary>
+    /// <summary>
+    /// Recognises the format of a weights file from its first bytes. A legacy (pre-1.6, not zipped) <c>torch.save</c>
+    /// file is a model error saying how to re-save it.
+    /// </summary>
     public static WeightFormat DetectFormat(string path)
     {
         RequireFile(path);
         using var stream = File.OpenRead(path);
-        var head = new byte[9];
+        var head = new byte[LegacyTorchSave.HeaderLength];
         int read = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
         if (read >= 4 && head[0] == (byte)'P' && head[1] == (byte)'K' && head[2] == 3 && head[3] == 4) return WeightFormat.PyTorch;
+        if (LegacyTorchSave.Matches(head.AsSpan(0, read)))
+        {
+            throw LumenException.Model($"weights file {path} is in the legacy torch.save format (PyTorch before 1.6, not a zip), which Lumen does not read; re-save it with torch.save(model.state_dict(), path) on PyTorch 1.6 or later, or as .safetensors");
+        }
         // A JSON header after the 8-byte length, or the extension, means safetensors: even a damaged one then gets
         // the safetensors reader's precise message instead of a TorchSharp-format error.
-        if ((read == 9 && head[8] == (byte)'{') || Path.GetExtension(path).Equals(".safetensors", StringComparison.OrdinalIgnoreCase)) return WeightFormat.Safetensors;
+        if ((read >= 9 && head[8] == (byte)'{') || Path.GetExtension(path).Equals(".safetensors", StringComparison.OrdinalIgnoreCase)) return WeightFormat.Safetensors;
         return WeightFormat.TorchSharp;
     }
 

@@ -1,3 +1,4 @@
+using Google.Protobuf;
 using Lumen.Onnx.Proto;
 
 namespace Lumen.Onnx;
@@ -23,8 +24,8 @@ internal static class ExternalData
         if (!File.Exists(path))
             throw LumenException.InputData($"external data file '{location}' of ONNX tensor '{name}' is missing; keep it next to the model");
         long fileLength = new FileInfo(path).Length;
-        if (offset + expectedBytes > fileLength)
-            throw LumenException.Model($"ONNX tensor '{name}' needs bytes {offset}..{offset + expectedBytes} of '{location}', which has only {fileLength}");
+        if (offset > fileLength - expectedBytes)
+            throw LumenException.Model($"ONNX tensor '{name}' needs {expectedBytes} bytes from byte {offset} of '{location}', which has only {fileLength}");
         var bytes = new byte[expectedBytes];
         using var stream = File.OpenRead(path);
         stream.Seek(offset, SeekOrigin.Begin);
@@ -32,7 +33,52 @@ internal static class ExternalData
         return bytes;
     }
 
-    /// <summary>The full path of <paramref name="location"/> inside <paramref name="folder"/>; anything outside is refused.</summary>
+    /// <summary>
+    /// Checks every tensor of <paramref name="model"/> stored as external data — initializers, sparse tensors, node
+    /// attributes and those of sub-graphs, found wherever a <c>TensorProto</c> occurs — the way <see cref="Read"/>
+    /// does, so that a runtime reading the data itself (ONNX Runtime) is never led outside <paramref name="modelFolder"/>.
+    /// </summary>
+    public static void CheckAll(IMessage model, string modelFolder)
+    {
+        foreach (var tensor in Tensors(model).Where(t => t.DataLocation == TensorProto.Types.DataLocation.External))
+        {
+            string? location = tensor.ExternalData.FirstOrDefault(e => e.Key == "location")?.Value;
+            if (string.IsNullOrWhiteSpace(location))
+                throw LumenException.Model($"ONNX tensor '{tensor.Name}' is stored externally but names no location");
+            ResolveInside(modelFolder, location, tensor.Name);
+        }
+    }
+
+    private static IEnumerable<TensorProto> Tensors(IMessage message)
+    {
+        if (message is TensorProto tensor)
+        {
+            yield return tensor;
+            yield break;
+        }
+
+        foreach (var field in message.Descriptor.Fields.InFieldNumberOrder())
+        {
+            if (field.FieldType != Google.Protobuf.Reflection.FieldType.Message) continue;
+            object? value = field.Accessor.GetValue(message);
+            IEnumerable<IMessage> children = value switch
+            {
+                System.Collections.IList list => list.OfType<IMessage>(),
+                IMessage single => new[] { single },
+                _ => Array.Empty<IMessage>(),
+            };
+            foreach (var child in children)
+            {
+                foreach (var found in Tensors(child)) yield return found;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The real path of <paramref name="location"/> inside <paramref name="folder"/>: links along it resolved and
+    /// <c>..</c> taken after them, as the operating system does. Anything whose real path is outside the folder's real
+    /// path is refused.
+    /// </summary>
     public static string ResolveInside(string folder, string location, string tensorName)
     {
         string root = Path.GetFullPath(folder);
@@ -42,11 +88,13 @@ internal static class ExternalData
         string prefix = root.EndsWith(Path.DirectorySeparatorChar) ? root : root + Path.DirectorySeparatorChar;
         if (!full.StartsWith(prefix, StringComparison.Ordinal))
             throw LumenException.Model($"ONNX tensor '{tensorName}' points to external data '{location}' outside the model's folder; Lumen refuses it");
-        // A symbolic link inside the folder must not lead outside it either.
-        if (File.Exists(full) && new FileInfo(full).ResolveLinkTarget(returnFinalTarget: true) is FileSystemInfo target
-            && !Path.GetFullPath(target.FullName).StartsWith(prefix, StringComparison.Ordinal))
-            throw LumenException.Model($"ONNX tensor '{tensorName}' points to external data '{location}', a link to a file outside the model's folder; Lumen refuses it");
-        return full;
+        // Links anywhere along the path (a linked folder as much as a linked file) must not lead outside either:
+        // the real path of the data must lie inside the real path of the folder, which may itself be reached by a link.
+        string? realRoot = RealPath.Of(root);
+        string? realFull = RealPath.Of(Path.Join(root, location));
+        if (realRoot is null || realFull is null || !RealPath.IsInside(realFull, realRoot))
+            throw LumenException.Model($"ONNX tensor '{tensorName}' points to external data '{location}', a link to a file outside the model's folder (or a link loop); Lumen refuses it, so copy the data next to the model");
+        return realFull;
     }
 
     private static long? Number(Dictionary<string, string> entries, string key, string tensorName)

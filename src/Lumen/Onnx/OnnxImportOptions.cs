@@ -13,4 +13,11 @@ public sealed record OnnxImportOptions
 
     /// <summary>One label per class, or null to name classes by index.</summary>
     public IReadOnlyList<string>? ClassLabels { get; init; }
+
+    /// <summary>
+    /// The most memory, in bytes, the import may allocate beyond the weights the file holds (the example input the
+    /// graph declares, the example pass, folded constants); null for the environment variable
+    /// <c>LUMEN_ONNX_IMPORT_MEMORY</c> or else 256 MiB. A model that needs more is refused with a message saying so.
+    /// </summary>
+    public long? MaxImportBytes { get; init; }
 }

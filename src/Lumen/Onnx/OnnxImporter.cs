@@ -31,7 +31,8 @@ public static class OnnxImporter
         options ??= new OnnxImportOptions();
         ModelProto proto = OnnxFile.Read(path);
         string folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        var (module, shape) = Build(proto, folder, options.InputShape);
+        var budget = new ImportBudget(ImportBudget.LimitFor(options), path);
+        var (module, shape) = Build(proto, folder, options.InputShape, budget);
         try
         {
             return new ExplainableModel(module, path, shape, options.ClassLabels, options.Preprocessing);
@@ -51,7 +52,40 @@ public static class OnnxImporter
         return (input.Name, DeclaredShape(input));
     }
 
-    internal static (OnnxGraphModule Module, long[] InputShape) Build(ModelProto proto, string folder, IReadOnlyList<long>? inputShape)
+    /// <summary>
+    /// Builds the module of <paramref name="proto"/>: weights read, constants folded, and an example pass at the
+    /// input size (one image) that gives every node its example values. Every tensor the import allocates beyond the
+    /// file's weights is reserved in <paramref name="budget"/> from its declared size first, and example values are
+    /// let go after their last use.
+    /// </summary>
+    internal static (OnnxGraphModule Module, long[] InputShape) Build(ModelProto proto, string folder, IReadOnlyList<long>? inputShape, ImportBudget budget)
+    {
+        var (module, shape) = Build(proto, folder, inputShape, budget, screenOnly: false);
+        return (module!, shape);
+    }
+
+    /// <summary>
+    /// Checks, before ONNX Runtime is given <paramref name="path"/>, every tensor the importer can compute from the
+    /// graph (constants, folded values, the example pass up to the operators it does not support) against the import
+    /// budget of <paramref name="options"/>: a file that routes itself to ONNX Runtime with an unsupported operator is
+    /// held to the same limits as far as they can be worked out.
+    /// </summary>
+    internal static void Screen(string path, IReadOnlyList<long> inputShape, OnnxImportOptions options)
+    {
+        ModelProto proto = OnnxFile.Read(path);
+        string folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        try
+        {
+            Build(proto, folder, inputShape, new ImportBudget(ImportBudget.LimitFor(options), path), screenOnly: true);
+        }
+        catch (UnsupportedGraphException)
+        {
+            // The whole graph is outside what the importer reads (its opset): only the input size can be checked.
+            new ImportBudget(ImportBudget.LimitFor(options), path).ReserveInput(new[] { 1L }.Concat(inputShape).ToArray());
+        }
+    }
+
+    private static (OnnxGraphModule? Module, long[] InputShape) Build(ModelProto proto, string folder, IReadOnlyList<long>? inputShape, ImportBudget budget, bool screenOnly)
     {
         long opset = Opset(proto);
         GraphProto graph = proto.Graph;
@@ -66,12 +100,17 @@ public static class OnnxImporter
         foreach (var initializer in graph.Initializer)
         {
             if (initializer.Name.Length == 0) throw LumenException.Model("an ONNX initializer has no name");
-            constants[initializer.Name] = TensorData.ToTensor(initializer, folder);
+            constants[initializer.Name] = TensorData.ToTensor(initializer, folder, budget);
         }
+        long[] exampleShape = new[] { 1L }.Concat(shape).ToArray();
+        long inputBytes = budget.ReserveInput(exampleShape);
         var examples = new Dictionary<string, Tensor>(StringComparer.Ordinal)
         {
-            [input.Name] = torch.full(new[] { 1L }.Concat(shape).ToArray(), 0.5f),
+            [input.Name] = torch.full(exampleShape, 0.5f),
         };
+        var charged = new Dictionary<string, long>(StringComparer.Ordinal) { [input.Name] = inputBytes };
+        var lastUse = LastUses(graph, outputName);
+        var unknown = screenOnly ? new HashSet<string>(StringComparer.Ordinal) : null;
         var shapeValues = new HashSet<string>(StringComparer.Ordinal);
         var steps = new List<(string, GraphStep)>();
         var names = new HashSet<string>(StringComparer.Ordinal);
@@ -79,38 +118,72 @@ public static class OnnxImporter
         {
             NodeProto node = graph.Node[index];
             string[] inputs = node.Input.ToArray();
-            var values = inputs.Select(name => Lookup(name, node, constants, examples)).ToArray();
-            var constant = inputs.Select(name => name.Length == 0 || constants.ContainsKey(name)).ToArray();
-            string layerName = UniqueName(node, index, names);
-            var context = new NodeContext(node, layerName, opset, values, constant, folder);
-            Lowering lowering = Run(context, () => OperatorTable.Lower(context));
-            int[] dynamic = Enumerable.Range(0, inputs.Length).Where(i => !constant[i]).ToArray();
-            string[] outputs = node.Output.ToArray();
-            if (dynamic.Length == 0)
+            // Screening a graph for ONNX Runtime: what the importer cannot compute is unknown, and so is all that follows from it.
+            if (unknown is not null && inputs.Any(unknown.Contains))
             {
-                var folded = Run(context, () => lowering.Kernel(values));
-                for (int i = 0; i < outputs.Length && i < folded.Length; i++)
-                {
-                    if (outputs[i].Length > 0) constants[outputs[i]] = folded[i];
-                }
+                unknown.UnionWith(node.Output);
                 continue;
             }
-            var step = Run(context, () => Step(context, lowering, inputs, outputs, dynamic, shapeValues));
-            if (IsShapeOperator(node.OpType) || step.Layer is null && dynamic.All(i => shapeValues.Contains(inputs[i])))
+
+            try
             {
-                foreach (string output in outputs) shapeValues.Add(output);
+                var values = inputs.Select(name => Lookup(name, node, constants, examples)).ToArray();
+                var constant = inputs.Select(name => name.Length == 0 || constants.ContainsKey(name)).ToArray();
+                string layerName = UniqueName(node, index, names);
+                var context = new NodeContext(node, layerName, opset, values, constant, folder, budget);
+                Lowering lowering = Run(context, () => OperatorTable.Lower(context));
+                int[] dynamic = Enumerable.Range(0, inputs.Length).Where(i => !constant[i]).ToArray();
+                string[] outputs = node.Output.ToArray();
+                // The outputs' memory is reserved from the inputs' shapes before the node runs, then set to what they hold.
+                long bound = ImportBudget.Bytes(Run(context, () => OutputBound.Elements(context)), OutputBound.ElementSize(context));
+                budget.Reserve(bound, 1, $"the output of ONNX {node.OpType} node '{context.DisplayName}'");
+                if (dynamic.Length == 0)
+                {
+                    var folded = Run(context, () => lowering.Kernel(values));
+                    budget.Release(bound);
+                    for (int i = 0; i < outputs.Length && i < folded.Length; i++)
+                    {
+                        if (outputs[i].Length == 0) continue;
+                        // A Constant node's value is held by the file (its widening was charged on reading); folded values are new.
+                        if (node.OpType != "Constant") budget.Reserve(BytesOf(folded[i]), 1, $"the constant '{outputs[i]}' folded from ONNX {node.OpType} node '{context.DisplayName}'");
+                        constants[outputs[i]] = folded[i];
+                    }
+                    continue;
+                }
+                var step = Run(context, () => Step(context, lowering, inputs, outputs, dynamic, shapeValues));
+                if (IsShapeOperator(node.OpType) || step.Layer is null && dynamic.All(i => shapeValues.Contains(inputs[i])))
+                {
+                    foreach (string output in outputs) shapeValues.Add(output);
+                }
+                var current = new Dictionary<string, Tensor>(examples, StringComparer.Ordinal);
+                foreach (var (name, value) in constants) current[name] = value;
+                Run(context, () => { step.Run(current); return Array.Empty<Tensor>(); });
+                budget.Release(bound);
+                foreach (string output in outputs.Where(o => o.Length > 0))
+                {
+                    if (!current.TryGetValue(output, out var produced)) throw context.Error($"output '{output}' was not produced");
+                    budget.Reserve(BytesOf(produced), 1, $"the output of ONNX {node.OpType} node '{context.DisplayName}'");
+                    charged[output] = BytesOf(produced);
+                    examples[output] = produced;
+                }
+                foreach (string name in inputs.Distinct().Where(name => lastUse.TryGetValue(name, out int last) && last == index))
+                {
+                    Forget(name, examples, charged, budget);
+                }
+                if (step.Layer is not null) names.Add(layerName);
+                steps.Add((layerName, step));
             }
-            var current = new Dictionary<string, Tensor>(examples, StringComparer.Ordinal);
-            foreach (var (name, value) in constants) current[name] = value;
-            Run(context, () => { step.Run(current); return Array.Empty<Tensor>(); });
-            foreach (string output in outputs.Where(o => o.Length > 0))
+            catch (UnsupportedGraphException) when (unknown is not null)
             {
-                if (!current.TryGetValue(output, out var produced)) throw context.Error($"output '{output}' was not produced");
-                examples[output] = produced;
+                unknown.UnionWith(node.Output);
             }
-            if (step.Layer is not null) names.Add(layerName);
-            steps.Add((layerName, step));
         }
+        if (screenOnly)
+        {
+            foreach (var (_, step) in steps) step.Layer?.Dispose();
+            return (null, shape);
+        }
+
         if (constants.ContainsKey(outputName)) throw LumenException.Model($"the ONNX graph output '{outputName}' is a constant; it does not depend on the input");
         if (!examples.TryGetValue(outputName, out var logits)) throw LumenException.Model($"no node produces the ONNX graph output '{outputName}'");
         if (logits.dim() != 2 || logits.shape[0] != 1)
@@ -119,6 +192,30 @@ public static class OnnxImporter
         var kept = constants.Where(pair => used.Contains(pair.Key)).ToDictionary(pair => pair.Key, pair => pair.Value.DetachFromDisposeScope(), StringComparer.Ordinal);
         return (new OnnxGraphModule(input.Name, outputName, steps, kept), shape);
     }
+
+    /// <summary>The index of the last node reading each value; graph outputs are read after every node.</summary>
+    private static Dictionary<string, int> LastUses(GraphProto graph, string outputName)
+    {
+        var last = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int index = 0; index < graph.Node.Count; index++)
+        {
+            foreach (string name in graph.Node[index].Input.Where(name => name.Length > 0)) last[name] = index;
+        }
+
+        foreach (var output in graph.Output) last[output.Name] = int.MaxValue;
+        last[outputName] = int.MaxValue;
+        return last;
+    }
+
+    /// <summary>Lets go of the example value <paramref name="name"/> after its last use, unless another name holds the same tensor.</summary>
+    private static void Forget(string name, Dictionary<string, Tensor> examples, Dictionary<string, long> charged, ImportBudget budget)
+    {
+        if (!examples.Remove(name, out var tensor)) return;
+        if (charged.Remove(name, out long bytes)) budget.Release(bytes);
+        if (!examples.Values.Any(other => ReferenceEquals(other, tensor))) tensor.Dispose();
+    }
+
+    private static long BytesOf(Tensor tensor) => ImportBudget.Bytes(tensor.numel(), tensor.ElementSize);
 
     private static T Run<T>(NodeContext context, Func<T> action)
     {

@@ -16,18 +16,24 @@ public sealed class OnnxRuntimeSession : IDisposable
     private readonly string inputName;
     private readonly string outputName;
 
-    /// <summary>Opens <paramref name="path"/>; a file ONNX Runtime cannot load is a model error.</summary>
+    /// <summary>
+    /// Opens <paramref name="path"/>; a file ONNX Runtime cannot load is a model error. Every external-data location in
+    /// the file is checked first, as the importer checks it (ONNX Runtime reads the data itself), and ONNX Runtime's
+    /// console log is silenced: its errors arrive as exceptions, turned into one clean line.
+    /// </summary>
     public OnnxRuntimeSession(string path)
     {
         if (!File.Exists(path)) throw LumenException.InputData($"ONNX model '{path}' does not exist; check the path");
+        ExternalData.CheckAll(OnnxFile.Read(path), Path.GetDirectoryName(Path.GetFullPath(path))!);
         try
         {
-            using var options = new SessionOptions { IntraOpNumThreads = Environment.ProcessorCount, LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR };
+            OrtEnv.Instance().EnvLogLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL;
+            using var options = new SessionOptions { IntraOpNumThreads = Environment.ProcessorCount, LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL };
             session = new InferenceSession(path, options);
         }
         catch (OnnxRuntimeException error)
         {
-            throw LumenException.Model($"ONNX Runtime cannot load '{path}': {error.Message.Split('\n')[0]}", error);
+            throw LumenException.Model($"ONNX Runtime cannot load '{path}': {OrtMessage.Clean(error.Message)}", error);
         }
         inputName = session.InputMetadata.Keys.First();
         outputName = session.OutputMetadata.Keys.First();
@@ -53,7 +59,7 @@ public sealed class OnnxRuntimeSession : IDisposable
         }
         catch (OnnxRuntimeException error)
         {
-            throw LumenException.Model($"ONNX Runtime failed on input [{string.Join(", ", contiguous.shape)}]: {error.Message.Split('\n')[0]}", error);
+            throw LumenException.Model($"ONNX Runtime failed on input [{string.Join(", ", contiguous.shape)}]: {OrtMessage.Clean(error.Message)}", error);
         }
     }
 

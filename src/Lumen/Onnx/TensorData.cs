@@ -15,8 +15,12 @@ internal static class TensorData
     /// <summary>The largest tensor read, in elements.</summary>
     public const long MaxElements = 1L << 31;
 
-    /// <summary>Reads <paramref name="proto"/>; external data is looked up next to the model in <paramref name="modelFolder"/>.</summary>
-    public static Tensor ToTensor(TensorProto proto, string modelFolder)
+    /// <summary>
+    /// Reads <paramref name="proto"/>; external data is looked up next to the model in <paramref name="modelFolder"/>.
+    /// The bytes the tensor takes beyond those the file holds for it (int8 stored, int64 computed; float16 stored,
+    /// float32 computed) are reserved in <paramref name="budget"/> before it is allocated.
+    /// </summary>
+    public static Tensor ToTensor(TensorProto proto, string modelFolder, ImportBudget? budget = null)
     {
         string name = proto.Name;
         long[] dims = proto.Dims.ToArray();
@@ -29,6 +33,8 @@ internal static class TensorData
         }
         var type = (TensorProto.Types.DataType)proto.DataType;
         int elementSize = ElementSize(type, name);
+        int widening = ComputedSize(type) - HeldSize(proto, type, elementSize);
+        if (widening > 0) budget?.Reserve(count, widening, $"widening ONNX tensor '{name}' [{string.Join(", ", dims)}] of {type}");
         byte[]? bytes = null;
         if (proto.DataLocation == TensorProto.Types.DataLocation.External)
             bytes = ExternalData.Read(proto, modelFolder, count * elementSize);
@@ -41,6 +47,25 @@ internal static class TensorData
             return FromBytes(bytes, type, dims);
         }
         return FromTypedFields(proto, type, dims, count);
+    }
+
+    /// <summary>The bytes per element of the tensor Lumen makes: float32 for floating point, int64 for integers, one byte for bool.</summary>
+    internal static int ComputedSize(TensorProto.Types.DataType type) => type switch
+    {
+        TensorProto.Types.DataType.Float or TensorProto.Types.DataType.Double or TensorProto.Types.DataType.Float16 => 4,
+        TensorProto.Types.DataType.Bool => 1,
+        _ => 8,
+    };
+
+    /// <summary>The bytes per element the file holds: the stored size for raw and external data, the typed field's width otherwise.</summary>
+    private static int HeldSize(TensorProto proto, TensorProto.Types.DataType type, int elementSize)
+    {
+        if (proto.DataLocation == TensorProto.Types.DataLocation.External || proto.HasRawData) return elementSize;
+        return type switch
+        {
+            TensorProto.Types.DataType.Double or TensorProto.Types.DataType.Int64 or TensorProto.Types.DataType.Uint32 or TensorProto.Types.DataType.Uint64 => 8,
+            _ => 4,
+        };
     }
 
     private static int ElementSize(TensorProto.Types.DataType type, string name) => type switch

@@ -12,9 +12,10 @@ internal sealed class NodeContext
     private readonly Dictionary<string, AttributeProto> attributes;
 
     /// <summary>Creates the context of <paramref name="node"/>.</summary>
-    public NodeContext(NodeProto node, string layerName, long opset, IReadOnlyList<Tensor?> examples, IReadOnlyList<bool> constant, string modelFolder)
+    public NodeContext(NodeProto node, string layerName, long opset, IReadOnlyList<Tensor?> examples, IReadOnlyList<bool> constant, string modelFolder, ImportBudget? budget = null)
     {
         ModelFolder = modelFolder;
+        Budget = budget;
         Node = node;
         LayerName = layerName;
         Opset = opset;
@@ -26,6 +27,9 @@ internal sealed class NodeContext
 
     /// <summary>The folder of the model file (external data is read from it only).</summary>
     public string ModelFolder { get; }
+
+    /// <summary>The import's memory budget, charged for tensors read from attributes; null outside an import.</summary>
+    public ImportBudget? Budget { get; }
 
     /// <summary>The node.</summary>
     public NodeProto Node { get; }

@@ -301,7 +301,7 @@ internal static class ShapeOps
         double fill = 0;
         if (context.TensorAttribute("value") is Proto.TensorProto proto)
         {
-            using var value = TensorData.ToTensor(proto, context.ModelFolder);
+            using var value = TensorData.ToTensor(proto, context.ModelFolder, context.Budget);
             type = value.dtype;
             fill = value.reshape(1).to_type(ScalarType.Float64)[0].item<double>();
         }
@@ -314,7 +314,7 @@ internal static class ShapeOps
         // A Constant node has no inputs, so the import folds it: the kernel runs once.
         Tensor Value()
         {
-            if (context.TensorAttribute("value") is Proto.TensorProto proto) return TensorData.ToTensor(proto, context.ModelFolder);
+            if (context.TensorAttribute("value") is Proto.TensorProto proto) return TensorData.ToTensor(proto, context.ModelFolder, context.Budget);
             if (context.HasAttribute("value_float")) return torch.tensor(context.Float("value_float", 0));
             if (context.Floats("value_floats") is float[] floats) return torch.tensor(floats);
             if (context.HasAttribute("value_int")) return torch.tensor(context.Int("value_int", 0));
