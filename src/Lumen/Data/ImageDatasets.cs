@@ -64,7 +64,8 @@ public static class ImageDatasets
 
         // The real path names the dataset in descriptions and shard files, so that the same folder given by a
         // relative path, an absolute one or through a link is the same dataset.
-        string real = RealPath.Of(path);
+        string real = RealPath.Of(path)
+            ?? throw LumenException.InputData($"Dataset '{path}' is reached through a loop of symbolic links; pass the dataset's folder itself.");
         return IdxFolder.TryOpen(real, split) ?? ImageFolderDataset.Open(real);
     }
 

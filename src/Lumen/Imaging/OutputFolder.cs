@@ -18,15 +18,8 @@ public static class OutputFolder
     public static bool Prepare(string folder)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(folder);
-        string real;
-        try
-        {
-            real = RealPath.Of(folder);
-        }
-        catch (IOException e)
-        {
-            throw LumenException.Usage($"cannot write output into '{folder}': {e.Message}; choose another output folder");
-        }
+        string real = RealPath.Of(folder)
+            ?? throw LumenException.Usage($"cannot write output into '{folder}': its symbolic links form a loop; choose another output folder");
         string? system = SystemFolders.FirstOrDefault(s => real == s || real.StartsWith(s + "/", StringComparison.Ordinal));
         if (system is not null)
             throw LumenException.Usage($"cannot write output into '{folder}': {system} holds kernel settings and devices, not files; choose another output folder");

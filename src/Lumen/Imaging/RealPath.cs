@@ -1,44 +1,80 @@
 namespace Lumen.Imaging;
 
-/// <summary>The path the kernel opens for a given path: every symbolic link along it resolved.</summary>
+/// <summary>
+/// The real path of a file or folder: every component resolved through its symbolic link, as <c>realpath(3)</c> does,
+/// so that a folder reached through a link and a link anywhere along a path are both seen for what they are.
+/// </summary>
 public static class RealPath
 {
-    /// <summary>
-    /// <paramref name="path"/> made absolute, with every link among its existing leading components resolved; the
-    /// part that does not exist yet is appended unchanged. Two paths to the same file (relative and absolute, or
-    /// through a link) give the same real path.
-    /// </summary>
-    /// <exception cref="IOException">A link cannot be followed (a loop of links).</exception>
-    public static string Of(string path)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        return Resolve(path, 0);
-    }
-
-    /// <summary>The most links followed for one path, as Linux allows (ELOOP beyond).</summary>
+    /// <summary>More links than this on one path is a loop (the Linux limit is 40).</summary>
     private const int MaxLinks = 40;
 
-    private static string Resolve(string path, int linksFollowed)
+    /// <summary>
+    /// The real path of <paramref name="path"/>; components that do not exist are kept as written (after the
+    /// existing ones are resolved), and null is returned when the links loop.
+    /// </summary>
+    public static string? Of(string path)
     {
-        if (linksFollowed > MaxLinks) throw new IOException($"more than {MaxLinks} symbolic links lead to '{path}' (a loop of links)");
-        string full = Path.GetFullPath(path);
-        string root = Path.GetPathRoot(full) ?? "/";
+        // ".." is taken after the links before it are resolved (as the system does), so the path is not normalised first.
+        string full = Path.IsPathRooted(path) ? path : Path.Join(Directory.GetCurrentDirectory(), path);
+        string root = Path.GetPathRoot(full)!;
+        var pending = new LinkedList<string>(Components(full[root.Length..]));
         string current = root;
-        var parts = full[root.Length..].Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries);
-        for (int i = 0; i < parts.Length; i++)
+        int links = 0;
+        while (pending.First is { } first)
         {
-            string next = Path.Combine(current, parts[i]);
-            var info = new FileInfo(next);
-            if (info.LinkTarget is null)
+            string part = first.Value;
+            pending.RemoveFirst();
+            if (part is "" or ".") continue;
+            if (part == "..")
             {
-                if (!info.Exists && !Directory.Exists(next)) return Path.Combine([next, .. parts[(i + 1)..]]);
+                current = Path.GetDirectoryName(current) ?? root;
+                continue;
+            }
+
+            string next = Path.Join(current, part);
+            string? target = LinkTarget(next);
+            if (target is null)
+            {
                 current = next;
                 continue;
             }
-            FileSystemInfo target = info.ResolveLinkTarget(returnFinalTarget: true)
-                ?? throw new IOException($"'{next}' is a link that cannot be followed");
-            current = Resolve(target.FullName, linksFollowed + 1);
+
+            if (++links > MaxLinks) return null;
+            // The link's text replaces its component: absolute from the root, relative from the link's folder.
+            if (Path.IsPathRooted(target))
+            {
+                root = Path.GetPathRoot(target)!;
+                current = root;
+                target = target[root.Length..];
+            }
+
+            foreach (string component in Components(target).Reverse()) pending.AddFirst(component);
         }
+
         return current;
     }
+
+    /// <summary>The text of the link at <paramref name="path"/>, or null when it is no link (or cannot be read, and so cannot be followed either).</summary>
+    private static string? LinkTarget(string path)
+    {
+        try
+        {
+            return new FileInfo(path).LinkTarget;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Whether <paramref name="path"/> is <paramref name="folder"/> or lies inside it (both real paths).</summary>
+    public static bool IsInside(string path, string folder)
+    {
+        string prefix = folder.EndsWith(Path.DirectorySeparatorChar) ? folder : folder + Path.DirectorySeparatorChar;
+        return path.StartsWith(prefix, StringComparison.Ordinal);
+    }
+
+    private static IEnumerable<string> Components(string path) =>
+        path.Split(new[] { Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar }, StringSplitOptions.RemoveEmptyEntries);
 }

@@ -1,4 +1,5 @@
 using Google.Protobuf;
+using Lumen.Imaging;
 using Lumen.Onnx.Proto;
 
 namespace Lumen.Onnx;
