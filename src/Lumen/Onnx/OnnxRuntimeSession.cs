@@ -19,6 +19,7 @@ public sealed class OnnxRuntimeSession : IDisposable
     /// <summary>Opens <paramref name="path"/>; a file ONNX Runtime cannot load is a model error.</summary>
     public OnnxRuntimeSession(string path)
     {
+        Lumen.IO.InputFile.RequireFile(path, "ONNX model", "model.onnx");
         if (!File.Exists(path)) throw LumenException.InputData($"ONNX model '{path}' does not exist; check the path");
         try
         {
