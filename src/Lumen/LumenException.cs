@@ -21,7 +21,16 @@ public enum ErrorKind
 /// </summary>
 public class LumenException : Exception
 {
-    /// <summary>Creates an error of the given kind; line breaks and control characters (which can come from a hostile file) become spaces.</summary>
+    /// <summary>
+    /// The longest message kept whole. Longer ones (text from a hostile file that slipped into a message) keep their
+    /// beginning and their end, where the fix is, and lose the middle.
+    /// </summary>
+    public const int MaxMessageLength = 2000;
+
+    /// <summary>
+    /// Creates an error of the given kind; line breaks and control characters (which can come from a hostile file)
+    /// become spaces, and a message longer than <see cref="MaxMessageLength"/> loses its middle.
+    /// </summary>
     public LumenException(ErrorKind kind, string message, Exception? inner = null) : base(OneLine(message), inner)
     {
         Kind = kind;
@@ -30,10 +39,15 @@ public class LumenException : Exception
     /// <summary>The kind of problem, which decides the command line's exit code.</summary>
     public ErrorKind Kind { get; }
 
-    private static string OneLine(string message) =>
-        message is null || !message.Any(char.IsControl)
-            ? message!
-            : string.Concat(message.Select(c => char.IsControl(c) ? ' ' : c));
+    private static string OneLine(string message)
+    {
+        if (message is null) return message!;
+        string line = message.Any(char.IsControl) ? string.Concat(message.Select(c => char.IsControl(c) ? ' ' : c)) : message;
+        if (line.Length <= MaxMessageLength) return line;
+        const int tail = MaxMessageLength / 4;
+        string marker = $" ... (the middle of this {line.Length}-character message left out) ... ";
+        return string.Concat(line.AsSpan(0, MaxMessageLength - tail - marker.Length), marker, line.AsSpan(line.Length - tail));
+    }
 
     /// <summary>A wrong argument or option.</summary>
     public static LumenException Usage(string message) => new(ErrorKind.Usage, message);

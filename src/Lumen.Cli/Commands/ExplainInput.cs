@@ -1,3 +1,4 @@
+using Lumen.IO;
 using Lumen.Imaging;
 using Lumen.Models;
 using TorchSharp;
@@ -40,6 +41,11 @@ public sealed class ExplainInput : IDisposable
     {
         if (model.Preprocessing.Channels != model.InputShape[0])
             throw LumenException.Usage($"{model.Name} takes {model.InputShape[0]}-channel input, which image files cannot give; pass a preprocessed array with --input FILE.npy");
+        foreach (string path in paths)
+        {
+            if (InputFile.KindOf(path) == FileKind.Directory)
+                throw LumenException.InputData($"Image '{path}' is a directory; give image files, or use --data {path} to go through a folder of images");
+        }
         using var scope = NewDisposeScope();
         using var loaded = ImageLoader.Load(paths, model.Preprocessing);
         var stems = UniqueStems(paths.Select(Path.GetFileNameWithoutExtension).Select(stem => stem ?? "image").ToList());
@@ -55,6 +61,7 @@ public sealed class ExplainInput : IDisposable
             throw LumenException.InputData($"{Path.GetFileName(path)} holds {input.dtype}, but --input needs a float32 array [N, {string.Join(", ", model.InputShape)}]");
         Tensor onDevice = input.to(model.Device.Torch);
         model.ValidateInput(onDevice);
+        FiniteValues.Require(input, $"NumPy file '{path}'");
         Tensor display = DisplayFromInput(input);
         string stem = Path.GetFileNameWithoutExtension(path);
         var stems = Enumerable.Range(0, (int)input.shape[0]).Select(i => $"{stem}.{i}").ToList();

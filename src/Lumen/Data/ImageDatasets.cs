@@ -47,6 +47,7 @@ public static class ImageDatasets
             path = FashionMnistFolder;
         }
 
+        Lumen.IO.InputFile.RequireFileOrFolder(path, "Dataset", "images.npy");
         if (File.Exists(path))
         {
             if (!path.EndsWith(".npy", StringComparison.OrdinalIgnoreCase))
@@ -86,6 +87,7 @@ public static class ImageDatasets
     private static IImageDataset OpenNpy(string path)
     {
         using var array = NpyFile.Read(path);
+        FiniteValues.Require(array, $"Dataset '{path}'");
         var description = $"'{Path.GetFileName(path)}' ({array.shape[0]} images)";
         using var images = array.dim() == 3 ? array.unsqueeze(1) : array.alias();
         if (images.dtype == ScalarType.Byte)

@@ -18,6 +18,7 @@ public static class ShardManifest
     public static T Read<T>(string path, string kind, string description, Func<JsonObject, string, T> parse)
     {
         ArgumentNullException.ThrowIfNull(parse);
+        Lumen.IO.InputFile.RequireFile(path, "shard file", "shard.json");
         if (!File.Exists(path)) throw LumenException.InputData($"shard file '{path}' does not exist");
         string folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
         try

@@ -12,7 +12,7 @@ internal sealed class TensorImageDataset : IImageDataset
     {
         if (pixels.dim() != 4 || (pixels.shape[1] != 1 && pixels.shape[1] != 3))
         {
-            throw LumenException.InputData($"{description} has shape [{string.Join(", ", pixels.shape)}]; images must be [N, C, H, W] with C = 1 or 3.");
+            throw LumenException.InputData($"{description} has shape {MessageText.Shape(pixels.shape)}; images must be [N, C, H, W] with C = 1 or 3.");
         }
 
         if (labels is not null && labels.Count != pixels.shape[0])

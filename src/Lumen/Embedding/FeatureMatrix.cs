@@ -46,7 +46,7 @@ public sealed class FeatureMatrix
         ArgumentNullException.ThrowIfNull(tensor);
         if (tensor.dim() != 2)
         {
-            throw LumenException.InputData($"Features must be a 2-D [N, D] array, not {tensor.dim()}-D [{string.Join(", ", tensor.shape)}]; reshape it to one row per point.");
+            throw LumenException.InputData($"Features must be a 2-D [N, D] array, not {tensor.dim()}-D {MessageText.Shape(tensor.shape)}; reshape it to one row per point.");
         }
 
         using var scope = NewDisposeScope();

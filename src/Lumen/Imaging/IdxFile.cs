@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
 using static TorchSharp.torch;
+using Lumen.IO;
 
 namespace Lumen.Imaging;
 
@@ -25,6 +26,7 @@ public static class IdxFile
     public static Tensor Read(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        InputFile.RequireFile(path, "IDX file", "images-idx3-ubyte");
         if (!File.Exists(path))
         {
             throw LumenException.InputData($"IDX file '{path}' was not found; check the path (Fashion-MNIST comes with the Debian package dataset-fashion-mnist).");
@@ -122,6 +124,7 @@ public static class IdxFile
 
         var headerSize = 4L + dimBytes.Length;
         var dims = string.Join(" x ", shape);
+
         if (plainLength is long length && length != headerSize + dataSize)
         {
             throw Malformed(path, $"its dimensions {dims} need {headerSize + dataSize} bytes but the file has {length} (truncated or corrupted)");
@@ -137,6 +140,14 @@ public static class IdxFile
         if (gzipSize is uint size && size != (uint)(headerSize + dataSize))
         {
             throw Malformed(path, $"its dimensions {dims} need {headerSize + dataSize} bytes but the gzip data holds {size} (mod 2^32) bytes");
+        }
+
+        var maxBytes = InputLimits.MaxInputBytes;
+        if (dataSize > maxBytes)
+        {
+            throw LumenException.InputData(
+                $"IDX file '{path}' declares {dims} elements, {InputLimits.Describe(dataSize)} of data, above the input memory limit of {InputLimits.Describe(maxBytes)}; " +
+                $"split the dataset, or {InputLimits.HowToRaise}.");
         }
 
         Tensor tensor;

@@ -48,7 +48,7 @@ public static class ImageLoader
     private static Tensor LoadDisplay(string path, ImagePreprocessing p)
     {
         using var scope = torch.NewDisposeScope();
-        var rgba = ImageDecoder.DecodeRgba(path, p.MaxImageSide);
+        var rgba = ImageDecoder.DecodeRgba(path, DecodeLimits.Of(p));
         var rgb = rgba.narrow(2, 0, 3).permute(2, 0, 1).to_type(ScalarType.Float32); // alpha is dropped, as PIL's convert("RGB")
         var display = PixelPipeline.ToDisplay(rgb.unsqueeze(0), p, $"Image '{path}'").squeeze(0);
         return display.MoveToOuterDisposeScope();

@@ -1,3 +1,5 @@
+using Lumen.IO;
+
 namespace Lumen.Imaging;
 
 /// <summary>
@@ -39,6 +41,18 @@ public sealed record ImagePreprocessing
 
     /// <summary>Largest width or height accepted, read from the file header before decoding (guards against decompression bombs).</summary>
     public int MaxImageSide { get; init; } = DefaultMaxImageSide;
+
+    /// <summary>
+    /// The memory one image may take once decoded (pixels and their float copies, about
+    /// <see cref="DecodePlan.BytesPerDecodedPixel"/> bytes per pixel), checked from the file's header before decoding.
+    /// An image above it is decoded at a reduced size when <see cref="Resize"/> shrinks it anyway (its shorter side
+    /// staying at least <see cref="Resize"/>), else refused. Null: <see cref="InputLimits.MaxInputBytes"/> (512 MiB
+    /// unless the environment variable <c>LUMEN_MAX_INPUT_MB</c> sets it).
+    /// </summary>
+    public long? MaxDecodeBytes { get; init; }
+
+    /// <summary>The memory limit in effect for one decoded image.</summary>
+    internal long DecodeBudget => MaxDecodeBytes ?? InputLimits.MaxInputBytes;
 
     /// <summary>RGB, values in [0, 1], no resize, crop or normalization.</summary>
     public static ImagePreprocessing None { get; } = new();
@@ -95,6 +109,11 @@ public sealed record ImagePreprocessing
         if (MaxImageSide <= 0)
         {
             throw LumenException.Usage($"MaxImageSide must be positive, not {MaxImageSide}.");
+        }
+
+        if (MaxDecodeBytes is <= 0)
+        {
+            throw LumenException.Usage($"MaxDecodeBytes must be positive, not {MaxDecodeBytes}.");
         }
 
         CheckPerChannel(Mean, nameof(Mean));

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
+using Lumen.IO;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -20,13 +21,27 @@ public static class NpyFile
     private static readonly byte[] Magic = [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
     private const int MaxHeaderLength = 1 << 20;
 
+    /// <summary>The most dimensions an array may have: NumPy's own limit (<c>NPY_MAXDIMS</c>, 64 since NumPy 2.0).</summary>
+    public const int MaxDimensions = 64;
+
     /// <summary>Reads a .npy file into a new CPU tensor with the file's shape and dtype.</summary>
     /// <param name="path">The .npy file.</param>
     /// <returns>A tensor the caller owns and disposes.</returns>
-    /// <exception cref="LumenException">The file is missing, malformed, or holds an unsupported dtype or order (kind InputData).</exception>
-    public static Tensor Read(string path)
+    /// <exception cref="LumenException">
+    /// The file is missing, not a regular file (a pipe, a directory), malformed, holds an unsupported dtype or order,
+    /// or more data than <see cref="InputLimits.MaxInputBytes"/> (kind InputData).
+    /// </exception>
+    public static Tensor Read(string path) => Read(path, InputLimits.MaxInputBytes);
+
+    /// <summary>Reads a .npy file whose data may take at most <paramref name="maxBytes"/> bytes.</summary>
+    /// <param name="path">The .npy file.</param>
+    /// <param name="maxBytes">The largest data size accepted, checked from the header before anything is allocated.</param>
+    /// <returns>A tensor the caller owns and disposes.</returns>
+    /// <exception cref="LumenException">As <see cref="Read(string)"/>, with this limit (kind InputData).</exception>
+    public static Tensor Read(string path, long maxBytes)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        InputFile.RequireFile(path, "NumPy file", "input.npy");
         if (!File.Exists(path))
         {
             throw LumenException.InputData($"NumPy file '{path}' was not found; check the path.");
@@ -35,7 +50,7 @@ public static class NpyFile
         try
         {
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16);
-            return Read(stream, path);
+            return Read(stream, path, maxBytes);
         }
         catch (IOException e)
         {
@@ -85,8 +100,16 @@ public static class NpyFile
     }
 
     /// <summary>Reads a .npy file from a seekable stream; <paramref name="path"/> names it in error messages.</summary>
-    internal static Tensor Read(Stream stream, string path)
+    internal static Tensor Read(Stream stream, string path) => Read(stream, path, InputLimits.MaxInputBytes);
+
+    /// <summary>Reads a .npy file from a seekable stream, refusing more than <paramref name="maxBytes"/> bytes of data.</summary>
+    internal static Tensor Read(Stream stream, string path, long maxBytes)
     {
+        if (!stream.CanSeek)
+        {
+            throw LumenException.InputData($"NumPy file '{path}' cannot be measured before reading (it is a stream, not a regular file); write the array to a file first (e.g. `... > input.npy`).");
+        }
+
         var fileLength = stream.Length;
         Span<byte> prefix = stackalloc byte[12];
         if (fileLength < 10 || stream.ReadAtLeast(prefix[..10], 10, throwOnEndOfStream: false) < 10)
@@ -138,7 +161,12 @@ public static class NpyFile
         }
 
         var (dtype, itemSize, bigEndian) = DtypeOf(header.Descr)
-            ?? throw Malformed(path, $"dtype '{header.Descr}' is not supported; use float16/32/64, uint8, int8/16/32/64 or bool");
+            ?? throw Malformed(path, $"dtype '{MessageText.Clip(header.Descr)}' is not supported; use float16/32/64, uint8, int8/16/32/64 or bool");
+
+        if (header.Shape.Length > MaxDimensions)
+        {
+            throw Malformed(path, $"its shape ({MessageText.Dimensions(header.Shape)}) has more than the {MaxDimensions} dimensions NumPy allows");
+        }
 
         long count = 1;
         try
@@ -150,10 +178,17 @@ public static class NpyFile
 
             var expected = checked(count * itemSize);
             var available = fileLength - prefixLength - headerLength;
+            var shape = MessageText.Dimensions(header.Shape);
             if (expected != available)
             {
-                var shape = string.Join(", ", header.Shape);
                 throw Malformed(path, $"shape ({shape}) of {header.Descr} needs {expected} data bytes but the file holds {available} (truncated or corrupted)");
+            }
+
+            if (expected > maxBytes)
+            {
+                throw LumenException.InputData(
+                    $"NumPy file '{path}' holds an array of shape ({shape}) of {header.Descr}, {InputLimits.Describe(expected)} of data, above the input memory limit of " +
+                    $"{InputLimits.Describe(maxBytes)}; use a smaller array, or {InputLimits.HowToRaise}.");
             }
         }
         catch (OverflowException)

@@ -18,7 +18,7 @@ internal sealed record NpyHeader(string Descr, bool FortranOrder, long[] Shape)
         {
             var entries = parser.ParseDict();
             problem = "";
-            var keys = string.Join(", ", entries.Keys.Order(StringComparer.Ordinal));
+            var keys = MessageText.Clip(string.Join(", ", entries.Keys.Order(StringComparer.Ordinal)));
             if (entries.Count != 3 || !entries.ContainsKey("descr") || !entries.ContainsKey("fortran_order") || !entries.ContainsKey("shape"))
             {
                 problem = $"the header must have exactly the keys descr, fortran_order and shape, but has {keys}";
@@ -83,7 +83,7 @@ internal sealed record NpyHeader(string Descr, bool FortranOrder, long[] Shape)
                 var value = ParseValue();
                 if (!result.TryAdd(key, value))
                 {
-                    throw new FormatException($"key '{key}' appears twice");
+                    throw new FormatException($"key '{MessageText.Clip(key)}' appears twice");
                 }
 
                 SkipSpace();

@@ -127,7 +127,7 @@ public sealed class ExplainableModel : IDisposable
     {
         bool fits = input.dim() == 4 && input.shape[0] > 0 && input.shape.Skip(1).SequenceEqual(InputShape);
         if (!fits)
-            throw LumenException.Usage($"input shape [{string.Join(", ", input.shape)}] does not fit {Name}: expected [N, {string.Join(", ", InputShape)}]");
+            throw LumenException.Usage($"input shape {MessageText.Shape(input.shape)} does not fit {Name}: expected [N, {string.Join(", ", InputShape)}]");
         if (input.dtype != ScalarType.Float32)
             throw LumenException.Usage($"input dtype {input.dtype} does not fit {Name}: expected float32");
         if (!Device.Holds(input))

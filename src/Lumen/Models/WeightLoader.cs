@@ -166,6 +166,7 @@ public static class WeightLoader
 
     private static void RequireFile(string path)
     {
+        Lumen.IO.InputFile.RequireFile(path, "weights file", "weights.safetensors");
         if (!File.Exists(path)) throw LumenException.InputData($"weights file not found: {path}");
     }
 

@@ -22,6 +22,7 @@ internal static class ExternalData
         long? length = Number(entries, "length", name);
         if (length is long stated && stated != expectedBytes)
             throw LumenException.Model($"ONNX tensor '{name}' states {stated} external bytes, but its shape needs {expectedBytes}");
+        Lumen.IO.InputFile.RequireFile(path, "external data file", "model.onnx.data");
         if (!File.Exists(path))
             throw LumenException.InputData($"external data file '{location}' of ONNX tensor '{name}' is missing; keep it next to the model");
         long fileLength = new FileInfo(path).Length;

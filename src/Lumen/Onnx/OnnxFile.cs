@@ -15,6 +15,7 @@ internal static class OnnxFile
     /// <summary>Reads the model at <paramref name="path"/>.</summary>
     public static ModelProto Read(string path)
     {
+        Lumen.IO.InputFile.RequireFile(path, "ONNX model", "model.onnx");
         if (!File.Exists(path)) throw LumenException.InputData($"ONNX model '{path}' does not exist; check the path");
         long length = new FileInfo(path).Length;
         if (length == 0) throw LumenException.Model($"ONNX model '{path}' is empty; export the model again");

@@ -23,6 +23,7 @@ public sealed class OnnxRuntimeSession : IDisposable
     /// </summary>
     public OnnxRuntimeSession(string path)
     {
+        Lumen.IO.InputFile.RequireFile(path, "ONNX model", "model.onnx");
         if (!File.Exists(path)) throw LumenException.InputData($"ONNX model '{path}' does not exist; check the path");
         ExternalData.CheckAll(OnnxFile.Read(path), Path.GetDirectoryName(Path.GetFullPath(path))!);
         try

@@ -31,6 +31,7 @@ public sealed record OnnxSidecar
     public static OnnxSidecar ReadFor(string modelPath)
     {
         string path = PathFor(modelPath);
+        Lumen.IO.InputFile.RequireFile(path, "model sidecar", "model.onnx.json");
         if (!File.Exists(path)) return new OnnxSidecar();
         if (new FileInfo(path).Length > MaxBytes) throw LumenException.InputData($"'{path}' is larger than 1 MB; a model sidecar holds mean, std, size and labels only");
         try

@@ -38,7 +38,9 @@ public class LrpPropertyTests
             double logit = logits[n, result.Attribution.Targets[n]].item<float>();
             double error = Math.Abs(result.Conservation.InputRelevance[n] - logit) / Math.Abs(logit);
             output.WriteLine($"seed {seed} image {n}: logit {logit:G6}, input relevance {result.Conservation.InputRelevance[n]:G6}, relative error {error:E2}");
-            Assert.Equal(logit, result.Conservation.OutputRelevance[n], 5);
+            // The logit comes from a plain forward pass, the output relevance from LRP's hooked pass with gradients: other
+            // kernels, so a relative bound (xunit's 5 decimal places would compare rounded values, flaky near a boundary).
+            Assert.True(Math.Abs(result.Conservation.OutputRelevance[n] - logit) <= LinearModelTests.AcrossKernels * Math.Abs(logit), $"output relevance {result.Conservation.OutputRelevance[n]} vs logit {logit}");
             Assert.True(error <= 1e-4, $"relative conservation error {error:E2}");
             foreach (var layer in result.Conservation.Layers)
                 Assert.True(Math.Abs(layer.Sums[n] - logit) <= 1e-4 * Math.Abs(logit), $"layer {layer.Layer}: {layer.Sums[n]} vs {logit}");

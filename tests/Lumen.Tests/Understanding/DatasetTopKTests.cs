@@ -72,7 +72,11 @@ public class DatasetTopKTests
             float[] values = expected[u].data<float>().ToArray();
             var sorted = Enumerable.Range(0, 4).OrderByDescending(i => values[i]).ThenBy(i => i).ToList();
             Assert.Equal(sorted, result.Rankings[u].Top.Select(e => e.Index));
-            foreach (var e in result.Rankings[u].Top) Assert.Equal(values[e.Index], e.Score, 5);
+            // Scores come from batches of 3 and 1, the expectation from one batch of 4: other kernels, so a bound relative
+            // to the largest value (xunit's 5 decimal places would compare rounded values, flaky near a boundary).
+            float largest = values.Max(Math.Abs);
+            foreach (var e in result.Rankings[u].Top)
+                Assert.True(Math.Abs(values[e.Index] - e.Score) <= Attributions.LinearModelTests.AcrossKernels * largest, $"unit {u}, image {e.Index}: {e.Score} vs {values[e.Index]}");
         }
         Assert.Empty(result.Thumbnails);
     }

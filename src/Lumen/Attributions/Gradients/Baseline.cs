@@ -50,6 +50,7 @@ public abstract class Baseline
         if (lowered.EndsWith(".npy", StringComparison.Ordinal))
         {
             using var array = NpyFile.Read(trimmed);
+            FiniteValues.Require(array, $"baseline '{trimmed}'");
             using var values = array.to_type(ScalarType.Float32);
             return Custom(values, trimmed);
         }
@@ -104,7 +105,7 @@ public abstract class Baseline
         public CustomBaseline(Tensor values, string description)
         {
             if (values.dim() is not (3 or 4))
-                throw LumenException.Usage($"baseline '{description}' has shape [{string.Join(", ", values.shape)}]: expected [C, H, W], [1, C, H, W] or [N, C, H, W]");
+                throw LumenException.Usage($"baseline '{description}' has shape {MessageText.Shape(values.shape)}: expected [C, H, W], [1, C, H, W] or [N, C, H, W]");
             this.values = (values.dim() == 3 ? values.unsqueeze(0) : values).to_type(ScalarType.Float32).detach().clone().DetachFromDisposeScope();
             Description = description;
         }
@@ -115,7 +116,7 @@ public abstract class Baseline
         {
             bool fits = values.shape.Skip(1).SequenceEqual(input.shape.Skip(1)) && (values.shape[0] == 1 || values.shape[0] == input.shape[0]);
             if (!fits)
-                throw LumenException.Usage($"baseline '{Description}' has shape [{string.Join(", ", values.shape)}], which does not fit the input [{string.Join(", ", input.shape)}]: give [C, H, W] or one baseline per image");
+                throw LumenException.Usage($"baseline '{Description}' has shape {MessageText.Shape(values.shape)}, which does not fit the input [{string.Join(", ", input.shape)}]: give [C, H, W] or one baseline per image");
             return values.to(input.device).expand(input.shape).clone();
         }
     }

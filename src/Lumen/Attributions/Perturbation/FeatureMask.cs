@@ -51,7 +51,7 @@ public abstract class FeatureMask
             if (ids.dtype is not (ScalarType.Int64 or ScalarType.Int32 or ScalarType.Int16 or ScalarType.Int8 or ScalarType.Byte))
                 throw LumenException.Usage($"feature mask '{description}' has dtype {ids.dtype}: expected integer ids per pixel");
             if (ids.dim() is < 2 or > 4)
-                throw LumenException.Usage($"feature mask '{description}' has shape [{string.Join(", ", ids.shape)}]: expected [H, W], [1, 1, H, W] or [N, 1, H, W]");
+                throw LumenException.Usage($"feature mask '{description}' has shape {MessageText.Shape(ids.shape)}: expected [H, W], [1, 1, H, W] or [N, 1, H, W]");
             using var scope = NewDisposeScope();
             Tensor shaped = ids.to_type(ScalarType.Int64);
             while (shaped.dim() < 4) shaped = shaped.unsqueeze(0);
@@ -65,7 +65,7 @@ public abstract class FeatureMask
             bool fits = ids.shape[2] == input.shape[2] && ids.shape[3] == input.shape[3]
                 && (ids.shape[0] == 1 || ids.shape[0] == input.shape[0]) && (ids.shape[1] == 1 || ids.shape[1] == input.shape[1]);
             if (!fits)
-                throw LumenException.Usage($"feature mask '{Description}' has shape [{string.Join(", ", ids.shape)}], which does not fit the input [{string.Join(", ", input.shape)}]: give [H, W] ids or one mask per image");
+                throw LumenException.Usage($"feature mask '{Description}' has shape {MessageText.Shape(ids.shape)}, which does not fit the input [{string.Join(", ", input.shape)}]: give [H, W] ids or one mask per image");
             return ids.to(input.device).clone();
         }
     }
