@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Lumen.Attributions;
 using Lumen.Benchmarking;
+using Lumen.IO;
 using Lumen.Imaging;
 
 namespace Lumen.Cli.Commands;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Lumen.Data;
 using Lumen.Embedding;
+using Lumen.IO;
 using Lumen.Imaging;
 
 namespace Lumen.Cli.Commands;

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using Lumen.Data;
 using Lumen.Embedding;
+using Lumen.IO;
 using Lumen.Imaging;
 using Lumen.Models;
 using TorchSharp;

@@ -3,6 +3,7 @@ using Lumen.Attributions;
 using Lumen.Attributions.Gradients;
 using Lumen.Attributions.Perturbation;
 using Lumen.Evaluation;
+using Lumen.IO;
 using Lumen.Imaging;
 using Lumen.Models;
 

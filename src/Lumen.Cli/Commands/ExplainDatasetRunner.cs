@@ -1,6 +1,7 @@
 using System.Globalization;
 using Lumen.Attributions;
 using Lumen.Data;
+using Lumen.IO;
 using Lumen.Imaging;
 using Lumen.Models;
 using TorchSharp;

@@ -1,5 +1,6 @@
 using Lumen.Attributions;
 using Lumen.Attributions.Perturbation;
+using Lumen.IO;
 using Lumen.Imaging;
 using Lumen.Models;
 using TorchSharp;

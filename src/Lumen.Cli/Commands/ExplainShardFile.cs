@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Lumen.Data;
+using Lumen.IO;
 using Lumen.Imaging;
 
 namespace Lumen.Cli.Commands;

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json.Nodes;
 using Lumen.Embedding;
 using Lumen.Evaluation;
+using Lumen.IO;
 using Lumen.Imaging;
 using Lumen.Understanding;
 

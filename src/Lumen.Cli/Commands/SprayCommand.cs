@@ -2,6 +2,7 @@ using System.CommandLine;
 using Lumen.Attributions;
 using Lumen.Data;
 using Lumen.Evaluation;
+using Lumen.IO;
 using Lumen.Imaging;
 using Lumen.Models;
 using TorchSharp;

@@ -1,4 +1,5 @@
 using Lumen.Evaluation;
+using Lumen.IO;
 using Lumen.Imaging;
 using TorchSharp;
 using static TorchSharp.torch;

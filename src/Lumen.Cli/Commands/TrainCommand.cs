@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Lumen.Data;
+using Lumen.IO;
 using Lumen.Imaging;
 using Lumen.Models;
 using Lumen.Training;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Lumen.Data;
+using Lumen.IO;
 using Lumen.Imaging;
 using Lumen.Models;
 using Lumen.Understanding;

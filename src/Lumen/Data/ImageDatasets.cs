@@ -1,3 +1,4 @@
+using Lumen.IO;
 using Lumen.Imaging;
 using TorchSharp;
 using static TorchSharp.torch;

@@ -1,3 +1,4 @@
+using Lumen.IO;
 namespace Lumen.Imaging;
 
 /// <summary>

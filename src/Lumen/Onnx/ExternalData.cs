@@ -1,4 +1,5 @@
 using Google.Protobuf;
+using Lumen.IO;
 using Lumen.Imaging;
 using Lumen.Onnx.Proto;
 

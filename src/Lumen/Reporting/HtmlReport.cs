@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using Lumen.IO;
 using Lumen.Imaging;
 
 namespace Lumen.Reporting;

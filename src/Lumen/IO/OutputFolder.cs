@@ -1,4 +1,4 @@
-namespace Lumen.Imaging;
+namespace Lumen.IO;
 
 /// <summary>
 /// Checks a folder that a run is about to write into: it must be a folder (or not exist yet, when it is created),

@@ -1,4 +1,6 @@
-namespace Lumen.Imaging;
+using Lumen.Imaging;
+
+namespace Lumen.IO;
 
 /// <summary>
 /// The files of one run, written first into a hidden staging folder inside the output folder

@@ -1,4 +1,4 @@
-namespace Lumen.Imaging;
+namespace Lumen.IO;
 
 /// <summary>
 /// The real path of a file or folder: every component resolved through its symbolic link, as <c>realpath(3)</c> does,
