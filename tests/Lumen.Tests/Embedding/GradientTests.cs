@@ -142,9 +142,12 @@ public class GradientTests
 
         // Sparse points one box per unit apart, where the interpolation errs most. Measured force and Z errors:
         // 2 nodes (linear) 20 % and 0.53 %, 3 nodes (FIt-SNE's default) 5.9 % and 0.19 %, 8 nodes 0.026 % and 3e-6;
-        // bounds about 1.3 times those.
-        var (forceBound, zBound) = nodes switch { 2 => (0.26, 7e-3), 3 => (0.08, 2.5e-3), _ => (3.5e-4, 5e-6) };
-        Assert.True(EmbeddingTestData.RelativeL2(single, exact) < forceBound, $"force error {EmbeddingTestData.RelativeL2(single, exact)}");
+        // bounds about 1.3 times those. At 8 nodes the interpolation error is so small that the float32 rounding of
+        // the grids' FFTs, amplified where the force terms cancel, is of the same size and depends on the processor's
+        // FFT kernels (0.044 % and 1.7e-6 on an AVX-512 Xeon against 0.026 % and 3e-6 on the machine of the first measurement):
+        // its bounds leave room for that and still lie 60 times below the 3-node errors.
+        var (forceBound, zBound) = nodes switch { 2 => (0.26, 7e-3), 3 => (0.08, 2.5e-3), _ => (1e-3, 1e-5) };
+        Assert.True(EmbeddingTestData.RelativeL2(single, exact) < forceBound, $"force error {EmbeddingTestData.RelativeL2(single, exact)}, Z error {Math.Abs(zSingle / zExact - 1)}");
         Assert.True(Math.Abs(zSingle / zExact - 1) < zBound, $"Z {zSingle} vs {zExact}");
     }
 }
