@@ -36,7 +36,7 @@ public static class TopKCommand
             DatasetShard? shard = parsed.GetValue(shardOption) is { } text ? DatasetShard.Parse(text) : null;
             using var model = modelOptions.Load(parsed);
             var units = unitOptions.Parse(parsed, model);
-            using var data = dataOptions.Open(parsed);
+            using var data = dataOptions.Open(parsed, console);
             string folder = parsed.GetRequiredValue(output);
             var progress = new CliProgress(console, "top-k");
             if (shard is { } part)
