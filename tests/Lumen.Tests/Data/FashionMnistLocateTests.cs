@@ -15,6 +15,14 @@ public sealed class FashionMnistLocateTests
     }
 
     [Fact]
+    public void UncompressedFilesCount()
+    {
+        using var system = new TempDirectory();
+        foreach (var (name, _) in FashionMnist.Files) System.IO.File.WriteAllBytes(system.File(Path.GetFileNameWithoutExtension(name)), [0]);
+        Assert.Equal(system.Path, Locate(system.Path, "/nonexistent/cache", [new Uri("http://127.0.0.1:9/")]));
+    }
+
+    [Fact]
     public void CachedCopyIsUsedWithoutTheNetwork()
     {
         using var cache = WithAllFiles();

@@ -66,5 +66,7 @@ public static class FashionMnist
     internal static IEnumerable<RemoteFile> RemoteFiles(IReadOnlyList<Uri> locations) =>
         Files.Select(f => new RemoteFile(f.Name, [.. locations.Select(l => new Uri(l, f.Name))], HashAlgorithmName.MD5, f.Md5));
 
-    private static bool HasAll(string folder) => Files.All(f => File.Exists(Path.Combine(folder, f.Name)));
+    /// <summary>Whether <paramref name="folder"/> holds the four files, gzipped or not.</summary>
+    private static bool HasAll(string folder) =>
+        Files.All(f => File.Exists(Path.Combine(folder, f.Name)) || File.Exists(Path.Combine(folder, Path.GetFileNameWithoutExtension(f.Name))));
 }
