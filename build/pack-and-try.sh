@@ -23,6 +23,7 @@ version="0.1.0-try.$(date -u +%Y%m%d%H%M%S)"
 cleanup() {
   local cache="${NUGET_PACKAGES:-$HOME/.nuget/packages}"
   rm -rf "$cache/lumen/$version" "$cache/lumen.cli/$version" "$cache/lumen.cli.${rid:-none}/$version"
+  rmdir "$cache/lumen" "$cache/lumen.cli" "$cache/lumen.cli.${rid:-none}" 2>/dev/null || true
   if $keep; then echo "pack-and-try: kept $work"; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
