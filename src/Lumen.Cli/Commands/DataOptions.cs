@@ -35,9 +35,12 @@ public sealed class DataOptions
         command.Add(BatchSize);
     }
 
-    /// <summary>Opens the chosen dataset.</summary>
-    public IImageDataset Open(ParseResult parsed) =>
-        ImageDatasets.Open(parsed.GetRequiredValue(Data), parsed.GetRequiredValue(Split));
+    /// <summary>Opens the chosen dataset; a Fashion-MNIST download draws its progress on <paramref name="console"/>.</summary>
+    public IImageDataset Open(ParseResult parsed, CliConsole? console = null)
+    {
+        string path = parsed.GetRequiredValue(Data);
+        return ImageDatasets.Open(console is null ? path : DatasetPaths.Resolve(path, console), parsed.GetRequiredValue(Split));
+    }
 
     /// <summary>The batch size, checked to be positive.</summary>
     public int GetBatchSize(ParseResult parsed)

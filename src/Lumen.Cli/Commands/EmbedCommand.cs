@@ -62,7 +62,7 @@ public static class EmbedCommand
                     throw LumenException.Usage("--shard extracts features: give --model NAME (and usually --weights) and --data PATH.");
                 var shardPart = DatasetShard.Parse(part);
                 using var model = modelOptions.Load(parsed);
-                using var data = Limit(dataOptions.Open(parsed), parsed.GetValue(limit));
+                using var data = Limit(dataOptions.Open(parsed, console), parsed.GetValue(limit));
                 using var slice = shardPart.Of(data);
                 var extracted = FeatureExtraction.Extract(model, slice, parsed.GetValue(layer), poolKind, dataOptions.GetBatchSize(parsed), new CliProgress(console, "features"), console.Cancellation);
                 OutputFolder.Prepare(request.Output);
@@ -73,7 +73,7 @@ public static class EmbedCommand
 
             var summary = EmbedRunner.Run(console, request, parsed.GetValue(features), parsed.GetValue(labels),
                 () => parsed.GetValue(modelOptions.Model) is null ? null : modelOptions.Load(parsed),
-                () => parsed.GetValue(dataOptions.Data) is null ? null : Limit(dataOptions.Open(parsed), parsed.GetValue(limit)),
+                () => parsed.GetValue(dataOptions.Data) is null ? null : Limit(dataOptions.Open(parsed, console), parsed.GetValue(limit)),
                 parsed.GetValue(layer), poolKind, dataOptions.GetBatchSize(parsed));
             if (parsed.GetValue(json)) console.Out.WriteLine(summary.ToJson());
             else EmbedRunner.WriteText(console.Out, summary);

@@ -57,7 +57,7 @@ public static class ExplainCommand
                 if (parsed.GetValue(json)) throw LumenException.Usage("--json is not available with --data; each image's files are named after its index");
                 int batchSize = dataOptions.GetBatchSize(parsed);
                 using var dataModel = modelOptions.Load(parsed, methodNames, console.Error);
-                using var data = dataOptions.Open(parsed);
+                using var data = dataOptions.Open(parsed, console);
                 DatasetShard? part = parsed.GetValue(shard) is { } text ? DatasetShard.Parse(text) : null;
                 return ExplainDatasetRunner.Run(dataModel, request, data, batchSize, parsed.GetValue(resume), console, part);
             }

@@ -61,7 +61,7 @@ public static class SprayCommand
                 throw LumenException.Usage($"--class {classIndex} is out of range: the model has {model.ClassCount} classes (0 to {model.ClassCount - 1})");
             var attribution = MethodCatalog.Find(parsed.GetRequiredValue(method))
                 .Build(model, new MethodOptions(parsed.GetValue(layer), ParamOption.Parse(parsed.GetValue(parameters) ?? Array.Empty<string>())));
-            using var data = dataOptions.Open(parsed);
+            using var data = dataOptions.Open(parsed, console);
             using var slice = part?.Of(data);
             using var scope = NewDisposeScope();
             var (inputs, displays, indices) = Select(slice ?? data, model, classIndex, count, options.BatchSize, new CliProgress(console, "reading"));

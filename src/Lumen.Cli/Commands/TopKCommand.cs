@@ -38,7 +38,7 @@ public static class TopKCommand
             DatasetShard? shard = parsed.GetValue(shardOption) is { } text ? DatasetShard.Parse(text) : null;
             using var model = modelOptions.Load(parsed);
             var units = unitOptions.Parse(parsed, model);
-            using var data = dataOptions.Open(parsed);
+            using var data = dataOptions.Open(parsed, console);
             if (count > data.Count) throw LumenException.Usage($"--k {count} is more than the {data.Count} images of {data.Description}; give at most {data.Count}");
             string folder = parsed.GetRequiredValue(output);
             var progress = new CliProgress(console, "top-k");

@@ -68,7 +68,7 @@ public static class TrainCommand
 
     private static LabelledTensors Load(CliConsole console, string dataPath, string split, ImagePreprocessing preprocessing)
     {
-        using var dataset = ImageDatasets.Open(dataPath, split);
+        using var dataset = ImageDatasets.Open(DatasetPaths.Resolve(dataPath, console), split);
         return LabelledTensors.Load(dataset, preprocessing, new CliProgress(console, $"reading {dataset.Description}"), console.Cancellation);
     }
 }

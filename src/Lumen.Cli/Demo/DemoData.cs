@@ -23,6 +23,7 @@ internal sealed class DemoData : IDisposable
     public static DemoData Load(string path, int? trainingImages, CliConsole console)
     {
         var preprocessing = ModelCatalog.Find(FmnistNet.Name).InputPreprocessing;
+        path = DatasetPaths.Resolve(path, console);
         using var train = Open(path, "train");
         using var test = Open(path, "test");
         var trainTensors = LabelledTensors.Load(train, preprocessing, new CliProgress(console, $"  reading {train.Description}"));

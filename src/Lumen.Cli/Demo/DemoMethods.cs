@@ -4,8 +4,9 @@ using Lumen.Models;
 namespace Lumen.Cli.Demo;
 
 /// <summary>
-/// The explanation methods the demo compares (the lecture's line-up: gradient, gradient × input, guided backprop,
-/// Grad-CAM, Guided Grad-CAM, occlusion, LRP, LIME, and more), with the settings that suit 28x28 images.
+/// The explanation methods the demo compares (the families compared by Montavon, Samek and Müller 2018, "Methods for interpreting and
+/// understanding deep neural networks": gradient, gradient × input, guided backprop, Grad-CAM, Guided Grad-CAM, occlusion,
+/// LRP, LIME, and more), with the settings that suit 28x28 images.
 /// A method that is not in <see cref="MethodCatalog"/> is simply left out.
 /// </summary>
 internal static class DemoMethods

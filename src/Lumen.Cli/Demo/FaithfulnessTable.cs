@@ -29,7 +29,7 @@ internal static class FaithfulnessTable
         section.Paragraph($"Are the maps faithful to the model? Deletion blurs the pixels a map ranks highest first, {input.shape[3]} at a time, " +
                           "and records the predicted class's probability; insertion reveals them on a blurred image. The numbers are areas under " +
                           "those curves, averaged over the images above: lower deletion and higher insertion mean the map found what the model uses. " +
-                          "The last row is a random map, the baseline every method should beat (lumen evaluate; docs/methods.md explains each metric).")
+                          "The last row is a random map, the baseline every method should beat (lumen evaluate; docs/methods/evaluation.md explains each metric).")
             .Add(new TableBlock(["method", "deletion AUC (lower is better)", "insertion AUC (higher is better)"], rows));
     }
 

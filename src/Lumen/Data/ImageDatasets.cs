@@ -22,7 +22,8 @@ public static class ImageDatasets
         ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"];
 
     /// <summary>
-    /// Opens the dataset at <paramref name="path"/>: the alias <c>fashion-mnist</c>; a folder holding IDX files
+    /// Opens the dataset at <paramref name="path"/>: the alias <c>fashion-mnist</c> (see <see cref="Downloads.FashionMnist"/>:
+    /// the Debian package's files, else Lumen's cached copy, else downloaded into the cache); a folder holding IDX files
     /// (<c>train-images-idx3-ubyte[.gz]</c> and <c>train-labels-idx1-ubyte[.gz]</c>, or <c>t10k-…</c> for the test
     /// split); a folder of images (or of class sub-folders of images); or an <c>.npy</c> file of images
     /// [N, C, H, W] (or [N, H, W]) with float values in [0, 1] or uint8 values.
@@ -40,12 +41,7 @@ public static class ImageDatasets
 
         if (string.Equals(path, FashionMnistAlias, StringComparison.OrdinalIgnoreCase))
         {
-            if (!Directory.Exists(FashionMnistFolder))
-            {
-                throw LumenException.InputData($"Fashion-MNIST was not found in {FashionMnistFolder}; install it with 'sudo apt-get install dataset-fashion-mnist', or pass --data DIR with its IDX files.");
-            }
-
-            path = FashionMnistFolder;
+            path = Downloads.FashionMnist.Locate(); // the Debian package's folder, else the cache, else downloaded into it
         }
 
         Lumen.IO.InputFile.RequireFileOrFolder(path, "Dataset", "images.npy");

@@ -18,7 +18,7 @@ public class RandomizationTests
     /// After the top layer (fc) is randomized, the signed maps of Grad-CAM and of LRP (epsilon rule) lose their rank
     /// correlation with the trained model's maps on all 8 images, while the Sobel edge map stays identical. (With the
     /// default epsilon-plus-flat composite, image 0 keeps 0.48; absolute LRP maps stay above 0.6 because |R| is 0 on
-    /// the black background whatever the model: see docs/methods.md.)
+    /// the black background whatever the model: see docs/methods/evaluation.md.)
     /// </summary>
     [Fact]
     public void CascadingRandomizationDecorrelatesGradcamAndLrpButNotTheEdgeMap()

@@ -9,7 +9,7 @@ public enum GradientTimesInputMode
     /// <summary>(d f / d x) * x, as Captum's InputXGradient.</summary>
     Gradient,
 
-    /// <summary>(d f / d x)^2 * x, the lecture's variant built on squared-gradient sensitivity.</summary>
+    /// <summary>(d f / d x)^2 * x, gradient × input (Shrikumar et al. 2016) built on the squared-gradient sensitivity of Montavon et al. 2018.</summary>
     SquaredGradient,
 }
 

@@ -12,7 +12,7 @@ public enum SaliencyMode
     /// <summary>|d f / d x| (Captum's default).</summary>
     Absolute,
 
-    /// <summary>(d f / d x)^2, the sensitivity of Simonyan et al. as taught in the lecture.</summary>
+    /// <summary>(d f / d x)^2, the sensitivity analysis of Montavon, Samek and Müller 2018 ("Methods for interpreting and understanding deep neural networks", eq. R_i = (∂f/∂x_i)²), after Simonyan et al. 2014.</summary>
     Squared,
 }
 

@@ -6,7 +6,7 @@ using static TorchSharp.torch;
 namespace Lumen.Attributions.Perturbation;
 
 /// <summary>
-/// LIME with pixel noise (the lecture's variant of Ribeiro et al. 2016): the interpretable features are the pixels
+/// LIME with pixel noise (Ribeiro et al. 2016, "Why should I trust you?", with continuous perturbations and the paper's K-Lasso): the interpretable features are the pixels
 /// themselves (or square blocks of <see cref="Cell"/> x <see cref="Cell"/> pixels on large images); samples are
 /// x + ε·u with u uniform in [−1, 1] per feature (the same value on every channel and every pixel of a block; the first
 /// sample is x itself), so all samples lie within radius ε of x in the max norm; K-Lasso picks
