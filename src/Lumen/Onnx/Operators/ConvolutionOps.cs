@@ -45,14 +45,16 @@ internal static class ConvolutionOps
         Tensor? w = context.Constant(1);
         Tensor? bias = context.Constant(2);
         bool constantWeights = w is not null && (!context.Has(2) || bias is not null);
-        if (!constantWeights || !padding.Symmetric) return new Lowering(Compute);
+        if (!constantWeights) return new Lowering(Compute);
+        // Symmetric padding stays inside Conv2d; any other is a Pad2d layer in front of an unpadded Conv2d.
+        long[] own = padding.Symmetric ? padding.Begin : new long[2];
         return new Lowering(Compute, () =>
         {
             var conv = nn.Conv2d(weight.shape[1] * groups, weight.shape[0], (kernel[0], kernel[1]), stride: (strides[0], strides[1]),
-                padding: (padding.Begin[0], padding.Begin[1]), dilation: (dilations[0], dilations[1]), groups: groups, bias: bias is not null);
+                padding: (own[0], own[1]), dilation: (dilations[0], dilations[1]), groups: groups, bias: bias is not null);
             Copy(conv.weight!, w!);
             if (bias is not null) Copy(conv.bias!, bias);
-            return conv;
+            return padding.Symmetric ? conv : padding.InFrontOf("conv", conv, 0);
         });
     }
 

@@ -1,0 +1,142 @@
+using Google.Protobuf;
+using Lumen.Attributions.Gradients;
+using Lumen.Attributions.Perturbation;
+using Lumen.Attributions.Perturbation.Incremental;
+using Lumen.Attributions.Relevance;
+using Lumen.Imaging;
+using Lumen.Models;
+using Lumen.Models.Architectures;
+using Lumen.Onnx;
+using Lumen.Onnx.Proto;
+using Lumen.Tests.Cli;
+using TorchSharp;
+using TorchSharp.Modules;
+using Xunit;
+using static TorchSharp.torch;
+
+namespace Lumen.Tests.Onnx;
+
+/// <summary>
+/// Asymmetric pads, auto_pad SAME_UPPER and Pad nodes (fixtures/onnx/real/stem_pads.onnx) import as a
+/// <see cref="Pad2d"/> layer in front of standard Conv2d, MaxPool2d and AvgPool2d layers: the logits of ONNX Runtime,
+/// PyTorch's input gradients, LRP with conservation, guided backprop, deconvnet and incremental occlusion.
+/// </summary>
+public sealed class PaddingImportTests
+{
+    private static Tensor Input() => NpyFile.Read(RealFixtures.Path("stem_pads_input.npy"));
+
+    [Fact]
+    public void PaddingsBecomePaddingLayersInFrontOfStandardLayers()
+    {
+        using var model = OnnxImporter.Load(RealFixtures.StemPads);
+        Assert.IsType<Pad2d>(model.ResolveLayer("conv1_Conv.pad"));
+        Assert.IsType<Conv2d>(model.ResolveLayer("conv1_Conv.conv"));
+        Assert.IsType<Pad2d>(model.ResolveLayer("maxpool_MaxPool.pad"));
+        Assert.IsType<MaxPool2d>(model.ResolveLayer("maxpool_MaxPool.pool"));
+        Assert.IsType<Conv2d>(model.ResolveLayer("conv2_Conv.conv"));
+        Assert.IsType<Pad2d>(model.ResolveLayer("/pad/Pad"));
+        Assert.IsType<Conv2d>(model.ResolveLayer("/conv3/Conv"));
+        Assert.IsType<AvgPool2d>(model.ResolveLayer("avgpool_AveragePool.pool"));
+        var pad = (Pad2d)model.ResolveLayer("conv1_Conv.pad");
+        Assert.Equal((3L, 2L, 3L, 2L), (pad.Top, pad.Bottom, pad.Left, pad.Right));
+    }
+
+    [Fact]
+    public void LogitsMatchOnnxRuntimeAndInputGradientsMatchPyTorch()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var model = OnnxImporter.Load(RealFixtures.StemPads);
+        using var runtime = new OnnxRuntimeSession(RealFixtures.StemPads);
+        Tensor input = Input();
+        Tensor logits = model.Predict(input);
+        Tensor expected = runtime.Run(input);
+        double scale = expected.abs().max().item<float>();
+        Assert.True((logits - expected).abs().max().item<float>() <= 1e-5 * scale, $"logits differ from ONNX Runtime's by {(logits - expected).abs().max().item<float>()}");
+        Tensor pytorch = NpyFile.Read(RealFixtures.Path("stem_pads_logits.npy"));
+        Assert.True((pytorch - expected).abs().max().item<float>() <= 1e-5 * scale, "the PyTorch reference disagrees with ONNX Runtime");
+
+        Tensor x = input.clone().requires_grad_(true);
+        model.Forward(x)[.., 2].sum().backward();
+        Tensor reference = NpyFile.Read(RealFixtures.Path("stem_pads_gradient_class2.npy"));
+        double gradientScale = reference.abs().max().item<float>();
+        double difference = (x.grad! - reference).abs().max().item<float>();
+        Assert.True(gradientScale > 1e-4 && difference <= 1e-5 * gradientScale, $"input gradients differ by {difference} (largest {gradientScale})");
+    }
+
+    [Fact]
+    public void LrpWithTheEpsilonRuleConservesTheLogitWhenBiasesAreZero()
+    {
+        using var folder = new TempDirectory();
+        var proto = ModelProto.Parser.ParseFrom(File.ReadAllBytes(RealFixtures.StemPads));
+        // Zero biases and BatchNorm means: the merged convolution has no bias, so nothing absorbs relevance.
+        foreach (var weights in proto.Graph.Initializer.Where(i => i.Name.EndsWith(".bias", StringComparison.Ordinal) || i.Name == "bn.mean"))
+        {
+            int count = (int)weights.Dims.Aggregate(1L, (a, b) => a * b);
+            weights.RawData = ByteString.CopyFrom(new byte[count * sizeof(float)]);
+        }
+        string path = folder.File("unbiased.onnx");
+        File.WriteAllBytes(path, proto.ToByteArray());
+        using var scope = torch.NewDisposeScope();
+        using var model = OnnxImporter.Load(path);
+        Tensor input = Input();
+        using var result = new Lrp(model, Composites.Epsilon(1e-9)).Explain(input, Target.Predicted);
+        Tensor logits = model.Predict(input);
+        for (int n = 0; n < 2; n++)
+        {
+            double logit = logits[n, result.Attribution.Targets[n]].item<float>();
+            double relevance = result.Attribution.Values[n].sum().item<float>();
+            Assert.True(Math.Abs(relevance - logit) <= 1e-4 * Math.Abs(logit), $"image {n}: input relevance {relevance}, logit {logit}");
+        }
+
+        // The default composite (epsilon-plus-flat, BatchNorm merged) runs on the model with its biases.
+        using var original = OnnxImporter.Load(RealFixtures.StemPads);
+        using var flat = new Lrp(original).Explain(input, Target.Class(2));
+        Assert.Equal(-1, flat.Attribution.FirstNonFiniteImage());
+        Assert.True(flat.Attribution.Values.abs().sum().item<float>() > 0);
+    }
+
+    [Theory]
+    [InlineData(ReluBackwardRule.Guided)]
+    [InlineData(ReluBackwardRule.Deconvnet)]
+    public void ModifiedReluBackpropRunsThroughThePaddingLayers(ReluBackwardRule rule)
+    {
+        using var model = OnnxImporter.Load(RealFixtures.StemPads);
+        using var input = Input();
+        using var map = new ModifiedReluBackprop(model, rule).Attribute(input, Target.Class(2));
+        Assert.Equal(-1, map.FirstNonFiniteImage());
+        Assert.True(map.Values.abs().sum().item<float>() > 0);
+    }
+
+    [Fact]
+    public void OcclusionRunsIncrementallyWithTheResultsOfFullPasses()
+    {
+        using var model = OnnxImporter.Load(RealFixtures.StemPads);
+        var compilation = IncrementalPlanCompiler.Compile(model);
+        Assert.True(compilation.IsSupported, compilation.Unsupported);
+        Assert.Contains(compilation.Plan!.Nodes, node => node is SlidingWindowNode { IsAsymmetric: true });
+        using var input = Input();
+        foreach (var (window, stride) in new[] { (5, 3), (8, 8) })
+        {
+            var options = new EvaluationOptions { BatchSize = 16 };
+            using var fast = new Occlusion(model, WindowShape.Square(window), WindowShape.Square(stride), options: options, engine: OcclusionEngine.Incremental).Attribute(input, Target.Class(2));
+            using var full = new Occlusion(model, WindowShape.Square(window), WindowShape.Square(stride), options: options, engine: OcclusionEngine.Full).Attribute(input, Target.Class(2));
+            Assert.Equal("incremental", fast.Settings["engine"]);
+            float scale = full.Values.abs().max().item<float>();
+            float difference = (fast.Values - full.Values).abs().max().item<float>();
+            Assert.True(scale > 1e-4f, "the occlusion map is flat");
+            Assert.True(difference <= 1e-5f * Math.Max(1, scale), $"window {window}: max abs difference {difference} (map scale {scale})");
+        }
+    }
+
+    [Fact]
+    public void ExplainRunsLrpAndIncrementalOcclusionFromTheCommandLine()
+    {
+        using var folder = new TempDirectory();
+        var result = CliRunner.Run("explain", "--model", RealFixtures.StemPads, "--input", RealFixtures.Path("stem_pads_input.npy"),
+            "--method", "lrp,guided-backprop,deconvnet", "--target", "2", "--out", folder.File("out"));
+        Assert.True(result.ExitCode == 0, result.Error);
+        result = CliRunner.Run("explain", "--model", RealFixtures.StemPads, "--input", RealFixtures.Path("stem_pads_input.npy"),
+            "--method", "occlusion", "--param", "engine=incremental", "--param", "window=6", "--target", "2", "--out", folder.File("out"));
+        Assert.True(result.ExitCode == 0, result.Error);
+    }
+}
