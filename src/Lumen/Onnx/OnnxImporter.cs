@@ -109,14 +109,15 @@ public static class OnnxImporter
             [input.Name] = torch.full(exampleShape, 0.5f),
         };
         var charged = new Dictionary<string, long>(StringComparer.Ordinal) { [input.Name] = inputBytes };
-        var lastUse = LastUses(graph, outputName);
+        var (nodes, foldedBiases) = BiasFolding.Apply(graph);
+        var lastUse = LastUses(nodes, graph, outputName);
         var unknown = screenOnly ? new HashSet<string>(StringComparer.Ordinal) : null;
         var shapeValues = new HashSet<string>(StringComparer.Ordinal);
         var steps = new List<(string, GraphStep)>();
         var names = new HashSet<string>(StringComparer.Ordinal);
-        for (int index = 0; index < graph.Node.Count; index++)
+        for (int index = 0; index < nodes.Count; index++)
         {
-            NodeProto node = graph.Node[index];
+            NodeProto node = nodes[index];
             string[] inputs = node.Input.ToArray();
             // Screening a graph for ONNX Runtime: what the importer cannot compute is unknown, and so is all that follows from it.
             if (unknown is not null && inputs.Any(unknown.Contains))
@@ -193,7 +194,7 @@ public static class OnnxImporter
         var used = new HashSet<string>(steps.SelectMany(s => s.Item2.Inputs), StringComparer.Ordinal);
         var kept = constants.Where(pair => used.Contains(pair.Key)).ToDictionary(pair => pair.Key, pair => pair.Value.DetachFromDisposeScope(), StringComparer.Ordinal);
         var signature = new GraphSignature(input.Name, DescribeDeclared(input), DeclaredBatch(input), outputName, outputShape[1..]);
-        var module = new OnnxGraphModule(signature, steps, kept, Aliases(graph, steps, names));
+        var module = new OnnxGraphModule(signature, steps, kept, Aliases(nodes, foldedBiases, steps, names));
         try
         {
             if (signature.BatchSize is null && BatchIsTied(module, shape, budget)) module.FixBatch(1);
@@ -207,14 +208,14 @@ public static class OnnxImporter
     }
 
     /// <summary>The file's node and output names of every layer.</summary>
-    private static LayerAliasTable Aliases(GraphProto graph, List<(string Name, GraphStep Step)> steps, HashSet<string> layerNames)
+    private static LayerAliasTable Aliases(IReadOnlyList<NodeProto> nodes, IReadOnlyDictionary<string, string> foldedBiases, List<(string Name, GraphStep Step)> steps, HashSet<string> layerNames)
     {
         var table = new LayerAliasTable();
-        var nodes = graph.Node.Where(n => n.Output.Count > 0).GroupBy(n => n.Output[0], StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        var byOutput = nodes.Where(n => n.Output.Count > 0).GroupBy(n => n.Output[0], StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
         foreach (var (name, step) in steps.Where(s => s.Step.Layer is not null && s.Step.Outputs.Length > 0))
         {
             string output = step.Outputs[0];
-            table.Add(name, nodes.TryGetValue(output, out var node) ? node.Name : "", output);
+            table.Add(name, byOutput.TryGetValue(output, out var node) ? node.Name : "", output, foldedBiases.GetValueOrDefault(output));
         }
         table.RemoveLayerNames(layerNames);
         return table;
@@ -248,12 +249,12 @@ public static class OnnxImporter
     }
 
     /// <summary>The index of the last node reading each value; graph outputs are read after every node.</summary>
-    private static Dictionary<string, int> LastUses(GraphProto graph, string outputName)
+    private static Dictionary<string, int> LastUses(IReadOnlyList<NodeProto> nodes, GraphProto graph, string outputName)
     {
         var last = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (int index = 0; index < graph.Node.Count; index++)
+        for (int index = 0; index < nodes.Count; index++)
         {
-            foreach (string name in graph.Node[index].Input.Where(name => name.Length > 0)) last[name] = index;
+            foreach (string name in nodes[index].Input.Where(name => name.Length > 0)) last[name] = index;
         }
 
         foreach (var output in graph.Output) last[output.Name] = int.MaxValue;

@@ -21,16 +21,21 @@ namespace Lumen.Tests.Onnx;
 /// </summary>
 public sealed class FixedBatchTests
 {
+    private readonly Xunit.Abstractions.ITestOutputHelper output;
+
+    public FixedBatchTests(Xunit.Abstractions.ITestOutputHelper output) => this.output = output;
+
     /// <summary>float32 through two convolutions and a matrix product, run in a different order: 1e-5 relative to the map's largest value.</summary>
     private const double Relative = 1e-5;
 
     private static Tensor FourImages() => torch.rand(new long[] { 4, 1, 28, 28 }, generator: new Generator(5));
 
-    private static void AssertSame(Tensor expected, Tensor actual, string what)
+    private void AssertSame(Tensor expected, Tensor actual, string what)
     {
         Assert.Equal(expected.shape, actual.shape);
         double scale = expected.abs().max().item<float>();
         double difference = (expected - actual).abs().max().item<float>();
+        output.WriteLine($"{what}: {difference / scale:E2} of the largest value");
         Assert.True(scale > 1e-6, $"{what}: the reference is all zeros");
         Assert.True(difference <= Relative * scale, $"{what}: differs by {difference} (largest {scale})");
     }
@@ -84,6 +89,22 @@ public sealed class FixedBatchTests
             using var alone = gradcam.Attribute(input[n..(n + 1)], Target.Class(1));
             AssertSame(alone.Values, together.Values[n..(n + 1)], $"gradcam, image {n}");
         }
+    }
+
+    [Fact]
+    public void TheSeparateBiasAddIsFoldedIntoTheConvolutionSoLrpRuns()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var model = OnnxImporter.Load(RealFixtures.FixedBatchMnist);
+        var conv = Assert.IsType<TorchSharp.Modules.Conv2d>(model.ResolveLayer("Plus30"));
+        Assert.Same(conv, model.ResolveLayer("Convolution28"));
+        Assert.NotNull(conv.bias);
+        Assert.DoesNotContain("Plus30", model.LayerNames);
+        Assert.Equal("Convolution28 + Plus30 -> Plus30_Output_0", model.DescribeLayers().Single(l => l.Name == "Convolution28").SourceName);
+        Tensor input = FourImages();
+        using var lrp = MethodCatalog.Find("lrp").Build(model, new MethodOptions()).Attribute(input, Target.Class(3));
+        Assert.Equal(-1, lrp.FirstNonFiniteImage());
+        Assert.True(lrp.Values.abs().sum().item<float>() > 0);
     }
 
     [Fact]

@@ -23,6 +23,10 @@ namespace Lumen.Tests.Onnx;
 /// </summary>
 public sealed class PaddingImportTests
 {
+    private readonly Xunit.Abstractions.ITestOutputHelper output;
+
+    public PaddingImportTests(Xunit.Abstractions.ITestOutputHelper output) => this.output = output;
+
     private static Tensor Input() => NpyFile.Read(RealFixtures.Path("stem_pads_input.npy"));
 
     [Fact]
@@ -55,11 +59,13 @@ public sealed class PaddingImportTests
         Tensor pytorch = NpyFile.Read(RealFixtures.Path("stem_pads_logits.npy"));
         Assert.True((pytorch - expected).abs().max().item<float>() <= 1e-5 * scale, "the PyTorch reference disagrees with ONNX Runtime");
 
+        output.WriteLine($"logits vs ONNX Runtime: {(logits - expected).abs().max().item<float>() / scale:E2} relative; PyTorch vs ONNX Runtime {(pytorch - expected).abs().max().item<float>() / scale:E2}");
         Tensor x = input.clone().requires_grad_(true);
         model.Forward(x)[.., 2].sum().backward();
         Tensor reference = NpyFile.Read(RealFixtures.Path("stem_pads_gradient_class2.npy"));
         double gradientScale = reference.abs().max().item<float>();
         double difference = (x.grad! - reference).abs().max().item<float>();
+        output.WriteLine($"input gradients vs PyTorch: {difference / gradientScale:E2} of the largest");
         Assert.True(gradientScale > 1e-4 && difference <= 1e-5 * gradientScale, $"input gradients differ by {difference} (largest {gradientScale})");
     }
 
@@ -85,6 +91,7 @@ public sealed class PaddingImportTests
         {
             double logit = logits[n, result.Attribution.Targets[n]].item<float>();
             double relevance = result.Attribution.Values[n].sum().item<float>();
+            output.WriteLine($"image {n}: logit {logit:G6}, input relevance {relevance:G6}, relative error {Math.Abs(relevance - logit) / Math.Abs(logit):E2}");
             Assert.True(Math.Abs(relevance - logit) <= 1e-4 * Math.Abs(logit), $"image {n}: input relevance {relevance}, logit {logit}");
         }
 
@@ -123,6 +130,7 @@ public sealed class PaddingImportTests
             Assert.Equal("incremental", fast.Settings["engine"]);
             float scale = full.Values.abs().max().item<float>();
             float difference = (fast.Values - full.Values).abs().max().item<float>();
+            output.WriteLine($"window {window}, stride {stride}: incremental vs full max abs difference {difference:E2} (map scale {scale:G4})");
             Assert.True(scale > 1e-4f, "the occlusion map is flat");
             Assert.True(difference <= 1e-5f * Math.Max(1, scale), $"window {window}: max abs difference {difference} (map scale {scale})");
         }

@@ -14,10 +14,13 @@ internal sealed class LayerAliasTable
     /// <summary>Other name → layer name.</summary>
     public IReadOnlyDictionary<string, string> Aliases => aliases;
 
-    /// <summary>Records that layer <paramref name="layer"/> is node <paramref name="nodeName"/> (may be empty) with output <paramref name="outputName"/>.</summary>
-    public void Add(string layer, string nodeName, string outputName)
+    /// <summary>
+    /// Records that layer <paramref name="layer"/> is node <paramref name="nodeName"/> (may be empty) with output
+    /// <paramref name="outputName"/>, and also node <paramref name="foldedNode"/> when one was folded into it (a bias Add).
+    /// </summary>
+    public void Add(string layer, string nodeName, string outputName, string? foldedNode = null)
     {
-        foreach (string name in new[] { nodeName, outputName }.Where(n => n.Length > 0 && n != layer).Distinct())
+        foreach (string name in new[] { nodeName, foldedNode ?? "", outputName }.Where(n => n.Length > 0 && n != layer).Distinct())
         {
             if (ambiguous.Contains(name)) continue;
             if (aliases.TryGetValue(name, out string? other) && other != layer)
@@ -28,7 +31,8 @@ internal sealed class LayerAliasTable
             }
             aliases[name] = layer;
         }
-        sources[layer] = nodeName.Length > 0 && nodeName != outputName ? $"{nodeName} -> {outputName}" : outputName;
+        string nodes = foldedNode is { Length: > 0 } ? $"{nodeName} + {foldedNode}" : nodeName;
+        sources[layer] = nodes.Length > 0 && nodes != outputName ? $"{nodes} -> {outputName}" : outputName;
     }
 
     /// <summary>Drops aliases equal to a layer's own module name (module names always win).</summary>
