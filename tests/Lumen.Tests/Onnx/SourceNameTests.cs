@@ -44,6 +44,12 @@ public sealed class SourceNameTests
         var b = File.ReadAllBytes(Path.Combine(folder.File("stem_Conv"), "input.gradcam.npy"));
         Assert.Equal(a, b);
 
+        // CAM's message about what follows the layer lists the layers after it, also when the layer is named as in the file.
+        var cam = CliRunner.Run("explain", "--model", RealFixtures.StemPads, "--input", RealFixtures.Path("stem_pads_input.npy"),
+            "--method", "cam", "--layer", "/relu3/Relu", "--out", folder.File("cam"));
+        Assert.Equal(2, cam.ExitCode);
+        Assert.Contains("'/relu3/Relu' is followed by avgpool_AveragePool.pad, avgpool_AveragePool.pool, gap_GlobalAveragePool", cam.Error);
+
         var layers = CliRunner.Run("layers", "--model", Fixture("convnext_block_op13.onnx"));
         Assert.True(layers.ExitCode == 0, layers.Error);
         Assert.Contains("in the file (node -> output)", layers.Output);
