@@ -102,6 +102,34 @@ public sealed class PaddingImportTests
         Assert.True(flat.Attribution.Values.abs().sum().item<float>() > 0);
     }
 
+    [Fact]
+    public void SameLowerValidAndExcludedPaddingAgreeWithOnnxRuntime()
+    {
+        using var temp = new TempDirectory();
+        var g = new GraphBuilder(4, 11, 3, 12, 12);
+        string x = g.Node("Conv", new[] { "input", g.Weight(new long[] { 6, 3, 4, 4 }), g.Weight(new long[] { 6 }) },
+            GraphBuilder.Text("auto_pad", "SAME_LOWER"), GraphBuilder.Ints("strides", 2, 2));
+        x = g.Node("Relu", new[] { x });
+        x = g.Node("MaxPool", new[] { x }, GraphBuilder.Ints("kernel_shape", 2, 2), GraphBuilder.Text("auto_pad", "SAME_LOWER"));
+        x = g.Node("AveragePool", new[] { x }, GraphBuilder.Ints("kernel_shape", 3, 3), GraphBuilder.Ints("pads", 2, 0, 0, 1));
+        x = g.Node("AveragePool", new[] { x }, GraphBuilder.Ints("kernel_shape", 2, 2), GraphBuilder.Text("auto_pad", "SAME_UPPER"),
+            GraphBuilder.Ints("strides", 2, 2), GraphBuilder.Int("count_include_pad", 1));
+        x = g.Node("Conv", new[] { x, g.Weight(new long[] { 4, 6, 2, 2 }) }, GraphBuilder.Text("auto_pad", "VALID"));
+        x = g.Node("GlobalAveragePool", new[] { x });
+        x = g.Node("Flatten", new[] { x });
+        string path = g.Save(x, temp.File("same_lower.onnx"));
+        using var scope = torch.NewDisposeScope();
+        using var model = OnnxImporter.Load(path);
+        using var runtime = new OnnxRuntimeSession(path);
+        Tensor input = torch.randn(new long[] { 2, 3, 12, 12 }, generator: new Generator(3));
+        Tensor expected = runtime.Run(input);
+        double scale = expected.abs().max().item<float>();
+        double difference = (model.Predict(input) - expected).abs().max().item<float>();
+        output.WriteLine($"SAME_LOWER / excluded-count graph vs ONNX Runtime: {difference / scale:E2} relative");
+        Assert.True(difference <= 1e-5 * scale, $"differs from ONNX Runtime by {difference} (largest {scale})");
+        Assert.IsType<Pad2d>(model.ResolveLayer(model.LayerNames.First(name => name.EndsWith(".pad", StringComparison.Ordinal))));
+    }
+
     [Theory]
     [InlineData(ReluBackwardRule.Guided)]
     [InlineData(ReluBackwardRule.Deconvnet)]
