@@ -17,10 +17,16 @@ public static class LayersCommand
             var layers = model.DescribeLayers();
             int width = Math.Max(5, layers.Max(layer => layer.Name.Length));
             int typeWidth = Math.Max(4, layers.Max(layer => layer.Type.Length));
-            console.Out.WriteLine($"{"layer".PadRight(width)}  {"type".PadRight(typeWidth)}  output (one image)");
-            console.Out.WriteLine($"{"(input)".PadRight(width)}  {"".PadRight(typeWidth)}  [{string.Join(", ", model.InputShape)}]");
+            // Models read from a file that names its layers (ONNX) get a column with those names, which --layer also takes.
+            bool sources = layers.Any(layer => layer.SourceName is not null);
+            int shapeWidth = Math.Max(18, layers.Max(layer => layer.ShapeText.Length));
+            string Row(string name, string type, string shape, string? source) =>
+                sources ? $"{name.PadRight(width)}  {type.PadRight(typeWidth)}  {shape.PadRight(shapeWidth)}  {source}".TrimEnd() : $"{name.PadRight(width)}  {type.PadRight(typeWidth)}  {shape}";
+            console.Out.WriteLine(Row("layer", "type", "output (one image)", "in the file (node -> output)"));
+            console.Out.WriteLine(Row("(input)", "", $"[{string.Join(", ", model.InputShape)}]", null));
             foreach (var layer in layers)
-                console.Out.WriteLine($"{layer.Name.PadRight(width)}  {layer.Type.PadRight(typeWidth)}  {layer.ShapeText}");
+                console.Out.WriteLine(Row(layer.Name, layer.Type, layer.ShapeText, layer.SourceName));
+            console.Out.WriteLine(model.OutputReading);
             return LumenCli.Success;
         });
         return command;

@@ -58,7 +58,7 @@ public static class ModelRandomization
         var weight = parameters.Select(p => p.parameter).FirstOrDefault(p => p.dim() >= 2);
         double fanIn = weight is null ? 1 : weight.shape.Skip(1).Aggregate(1L, (a, b) => a * b);
         double bound = 1 / Math.Sqrt(fanIn);
-        var random = new Random(unchecked(seed * 7919 + model.LayerNames.ToList().IndexOf(layer)));
+        var random = new Random(unchecked(seed * 7919 + model.LayerNames.ToList().IndexOf(model.LayerName(layer))));
         using var noGrad = no_grad();
         foreach (var (_, parameter) in parameters)
         {

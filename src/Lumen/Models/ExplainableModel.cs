@@ -16,6 +16,7 @@ public sealed class ExplainableModel : IDisposable
 {
     private readonly bool ownsModule;
     private readonly Dictionary<string, nn.Module> layers;
+    private readonly IReadOnlyDictionary<string, string> aliases;
     private IReadOnlyList<string>? classLabels;
     private bool? acceptsChannelsLast;
 
@@ -43,6 +44,7 @@ public sealed class ExplainableModel : IDisposable
         CollectDepthFirst(module, "", ordered);
         layers = ordered.ToDictionary(entry => entry.Name, entry => entry.Module, StringComparer.Ordinal);
         LayerNames = ordered.Select(entry => entry.Name).ToList();
+        aliases = module is ILayerAliases named ? named.LayerAliases : new Dictionary<string, string>();
         Device = ComputeDevice.Of(module);
     }
 
@@ -107,12 +109,18 @@ public sealed class ExplainableModel : IDisposable
     public long[] InputShapeWithBatch(long batch) => new[] { batch }.Concat(InputShape).ToArray();
 
     /// <summary>
-    /// The layer called <paramref name="name"/>; an unknown name is a usage error that lists the closest names.
+    /// The layer called <paramref name="name"/> (its module name, or another name the module gives it through
+    /// <see cref="ILayerAliases"/>, such as an ONNX node or output name); an unknown name is a usage error that lists
+    /// the closest names.
     /// </summary>
-    public nn.Module ResolveLayer(string name)
+    public nn.Module ResolveLayer(string name) => layers[LayerName(name)];
+
+    /// <summary>The module name of the layer called <paramref name="name"/> (a module name or an alias); an unknown name is a usage error.</summary>
+    public string LayerName(string name)
     {
-        if (layers.TryGetValue(name, out nn.Module? module)) return module;
-        var closest = NameSuggestions.Closest(name, LayerNames);
+        if (layers.ContainsKey(name)) return name;
+        if (aliases.TryGetValue(name, out string? layer) && layers.ContainsKey(layer)) return layer;
+        var closest = NameSuggestions.Closest(name, LayerNames.Concat(aliases.Keys));
         throw LumenException.Usage($"unknown layer '{name}' in {Name}; closest: {string.Join(", ", closest)} (run 'lumen layers --model {Name}' for all)");
     }
 
@@ -198,9 +206,13 @@ public sealed class ExplainableModel : IDisposable
         return LayerNames.Select(name => new LayerInfo(
                 name,
                 TypeName(layers[name]),
-                capture.Fired(name) ? capture[name].shape.Skip(1).ToArray() : null))
+                capture.Fired(name) ? capture[name].shape.Skip(1).ToArray() : null,
+                (Module as ILayerAliases)?.SourceName(name)))
             .ToList();
     }
+
+    /// <summary>How the module's output becomes scores, e.g. <c>output [N, 512, 1, 1] read as 512 scores</c>.</summary>
+    public string OutputReading => Module is IOutputReading reading ? reading.OutputReading : $"output [N, {ClassCount}] read as {ClassCount} scores";
 
     /// <summary>Sub-modules in PyTorch's named_modules order: each module, then its children's subtrees.</summary>
     private static void CollectDepthFirst(nn.Module parent, string prefix, List<(string Name, nn.Module Module)> into)

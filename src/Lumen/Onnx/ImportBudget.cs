@@ -88,6 +88,9 @@ internal sealed class ImportBudget
         return one;
     }
 
+    /// <summary>Whether <see cref="InputCopies"/> images of <paramref name="shape"/> (float32, batch included) would fit now.</summary>
+    public bool InputFits(IReadOnlyList<long> shape) => Bytes(shape.Aggregate(1L, Multiply), sizeof(float) * (long)InputCopies) <= Limit - reserved;
+
     /// <summary>Gives back <paramref name="bytes"/> reserved earlier.</summary>
     public void Release(long bytes) => reserved = Math.Max(0, reserved - bytes);
 

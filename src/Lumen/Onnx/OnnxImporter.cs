@@ -109,14 +109,15 @@ public static class OnnxImporter
             [input.Name] = torch.full(exampleShape, 0.5f),
         };
         var charged = new Dictionary<string, long>(StringComparer.Ordinal) { [input.Name] = inputBytes };
-        var lastUse = LastUses(graph, outputName);
+        var (nodes, foldedBiases) = BiasFolding.Apply(graph);
+        var lastUse = LastUses(nodes, graph, outputName);
         var unknown = screenOnly ? new HashSet<string>(StringComparer.Ordinal) : null;
         var shapeValues = new HashSet<string>(StringComparer.Ordinal);
         var steps = new List<(string, GraphStep)>();
         var names = new HashSet<string>(StringComparer.Ordinal);
-        for (int index = 0; index < graph.Node.Count; index++)
+        for (int index = 0; index < nodes.Count; index++)
         {
-            NodeProto node = graph.Node[index];
+            NodeProto node = nodes[index];
             string[] inputs = node.Input.ToArray();
             // Screening a graph for ONNX Runtime: what the importer cannot compute is unknown, and so is all that follows from it.
             if (unknown is not null && inputs.Any(unknown.Contains))
@@ -184,22 +185,76 @@ public static class OnnxImporter
             return (null, shape);
         }
 
+
         if (constants.ContainsKey(outputName)) throw LumenException.Model($"the ONNX graph output '{outputName}' is a constant; it does not depend on the input");
         if (!examples.TryGetValue(outputName, out var logits)) throw LumenException.Model($"no node produces the ONNX graph output '{outputName}'");
-        if (logits.dim() != 2 || logits.shape[0] != 1)
-            throw LumenException.Model($"the ONNX graph output '{outputName}' has shape [{string.Join(", ", logits.shape)}] for one image; Lumen explains classifiers returning [N, classes]");
+        long[] outputShape = logits.shape;
+        if (outputShape.Length == 0 || outputShape[0] != 1 || outputShape.Skip(2).Any(d => d != 1))
+            throw LumenException.Model($"the ONNX graph output '{outputName}' has shape [{string.Join(", ", outputShape)}] for one image; Lumen explains outputs [N, scores] (trailing sizes of 1 are flattened)");
         var used = new HashSet<string>(steps.SelectMany(s => s.Item2.Inputs), StringComparer.Ordinal);
         var kept = constants.Where(pair => used.Contains(pair.Key)).ToDictionary(pair => pair.Key, pair => pair.Value.DetachFromDisposeScope(), StringComparer.Ordinal);
-        return (new OnnxGraphModule(input.Name, outputName, steps, kept), shape);
+        var signature = new GraphSignature(input.Name, DescribeDeclared(input), DeclaredBatch(input), outputName, outputShape[1..]);
+        var module = new OnnxGraphModule(signature, steps, kept, Aliases(nodes, foldedBiases, steps, names));
+        try
+        {
+            if (signature.BatchSize is null && BatchIsTied(module, shape, budget)) module.FixBatch(1);
+            return (module, shape);
+        }
+        catch
+        {
+            module.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The file's node and output names of every layer.</summary>
+    private static LayerAliasTable Aliases(IReadOnlyList<NodeProto> nodes, IReadOnlyDictionary<string, string> foldedBiases, List<(string Name, GraphStep Step)> steps, HashSet<string> layerNames)
+    {
+        var table = new LayerAliasTable();
+        var byOutput = nodes.Where(n => n.Output.Count > 0).GroupBy(n => n.Output[0], StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        foreach (var (name, step) in steps.Where(s => s.Step.Layer is not null && s.Step.Outputs.Length > 0))
+        {
+            string output = step.Outputs[0];
+            table.Add(name, byOutput.TryGetValue(output, out var node) ? node.Name : "", output, foldedBiases.GetValueOrDefault(output));
+        }
+        table.RemoveLayerNames(layerNames);
+        return table;
+    }
+
+    /// <summary>
+    /// Whether a graph that declares an open batch still ties it to 1 through shape constants (a Reshape to [1, 256]):
+    /// it fails on, or does not give one row per image for, two images. Checked once at import, before any hook exists.
+    /// A graph too large to check within the import budget is taken to accept any batch (if it does not, more than one
+    /// image is a model error naming its declared input).
+    /// </summary>
+    private static bool BatchIsTied(OnnxGraphModule module, long[] shape, ImportBudget budget)
+    {
+        long[] pair = new[] { 2L }.Concat(shape).ToArray();
+        if (!budget.InputFits(pair)) return false;
+        long bytes = budget.ReserveInput(pair);
+        try
+        {
+            using var scope = torch.NewDisposeScope();
+            using var noGrad = torch.no_grad();
+            return module.forward(torch.full(pair, 0.5f)).shape[0] != 2;
+        }
+        catch (Exception error) when (error is LumenException { Kind: ErrorKind.Model } or ArgumentException or InvalidOperationException or IndexOutOfRangeException)
+        {
+            return true;
+        }
+        finally
+        {
+            budget.Release(bytes);
+        }
     }
 
     /// <summary>The index of the last node reading each value; graph outputs are read after every node.</summary>
-    private static Dictionary<string, int> LastUses(GraphProto graph, string outputName)
+    private static Dictionary<string, int> LastUses(IReadOnlyList<NodeProto> nodes, GraphProto graph, string outputName)
     {
         var last = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (int index = 0; index < graph.Node.Count; index++)
+        for (int index = 0; index < nodes.Count; index++)
         {
-            foreach (string name in graph.Node[index].Input.Where(name => name.Length > 0)) last[name] = index;
+            foreach (string name in nodes[index].Input.Where(name => name.Length > 0)) last[name] = index;
         }
 
         foreach (var output in graph.Output) last[output.Name] = int.MaxValue;
@@ -300,6 +355,21 @@ public static class OnnxImporter
         if (inputs.Count != 1)
             throw LumenException.Model($"the ONNX graph has {inputs.Count} inputs besides its weights ({string.Join(", ", inputs.Select(i => i.Name))}); Lumen explains models with one image input");
         return inputs[0];
+    }
+
+    /// <summary>The batch size the graph input declares, or null when it leaves it open.</summary>
+    private static long? DeclaredBatch(ValueInfoProto input)
+    {
+        var dims = input.Type?.TensorType?.Shape?.Dim;
+        return dims is { Count: > 0 } && dims[0].HasDimValue && dims[0].DimValue > 0 ? dims[0].DimValue : null;
+    }
+
+    /// <summary>The graph input's shape as declared, e.g. <c>[1, 1, 28, 28]</c>; open sizes by their names, else <c>?</c>.</summary>
+    private static string DescribeDeclared(ValueInfoProto input)
+    {
+        var dims = input.Type?.TensorType?.Shape?.Dim;
+        if (dims is null) return "[?]";
+        return $"[{string.Join(", ", dims.Select(d => d.HasDimValue ? d.DimValue.ToString(System.Globalization.CultureInfo.InvariantCulture) : d.DimParam.Length > 0 ? d.DimParam : "?"))}]";
     }
 
     private static long?[] DeclaredShape(ValueInfoProto input)

@@ -38,7 +38,16 @@ public sealed class OnnxRuntimeSession : IDisposable
         }
         inputName = session.InputMetadata.Keys.First();
         outputName = session.OutputMetadata.Keys.First();
+        int[] dims = session.InputMetadata[inputName].Dimensions;
+        DeclaredBatch = dims.Length > 0 && dims[0] > 0 ? dims[0] : null;
+        DeclaredInput = $"[{string.Join(", ", dims.Select(d => d > 0 ? d.ToString(System.Globalization.CultureInfo.InvariantCulture) : "?"))}]";
     }
+
+    /// <summary>The batch size the model's input declares, or null when it leaves it open.</summary>
+    public long? DeclaredBatch { get; }
+
+    /// <summary>The input's shape as the model declares it, e.g. <c>[1, 1, 28, 28]</c> (<c>?</c> for open sizes).</summary>
+    public string DeclaredInput { get; }
 
     /// <summary>The name of the model's input.</summary>
     public string InputName => inputName;
@@ -60,7 +69,7 @@ public sealed class OnnxRuntimeSession : IDisposable
         }
         catch (OnnxRuntimeException error)
         {
-            throw LumenException.Model($"ONNX Runtime failed on input [{string.Join(", ", contiguous.shape)}]: {OrtMessage.Clean(error.Message)}", error);
+            throw LumenException.Model($"ONNX Runtime failed on input [{string.Join(", ", contiguous.shape)}] (the model declares {DeclaredInput}): {OrtMessage.Clean(error.Message)}", error);
         }
     }
 

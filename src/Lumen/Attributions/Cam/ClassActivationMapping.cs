@@ -72,6 +72,7 @@ public sealed class ClassActivationMapping : CamMethod
     /// <summary>The leaf layers that run after <paramref name="layer"/> (outside it), at most eight, for messages.</summary>
     private string Following(string layer)
     {
+        layer = Model.LayerName(layer); // a module name, not another name the layer goes by
         var names = Model.LayerNames;
         var after = names.Skip(names.ToList().IndexOf(layer) + 1)
             .Where(name => !name.StartsWith(layer + ".", StringComparison.Ordinal))

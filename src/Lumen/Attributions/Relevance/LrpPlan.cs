@@ -14,7 +14,7 @@ internal static class LrpPlan
     {
         typeof(Conv2d), typeof(Linear), typeof(ReLU), typeof(MaxPool2d), typeof(AvgPool2d), typeof(AdaptiveAvgPool2d),
         typeof(Flatten), typeof(Dropout), typeof(BatchNorm1d), typeof(BatchNorm2d), typeof(Addition),
-        typeof(Onnx.Graph.ShapeLayer),
+        typeof(Onnx.Graph.ShapeLayer), typeof(Pad2d),
     };
 
     // An imported ONNX graph runs every node with floating-point data as a child layer through call().
@@ -37,7 +37,8 @@ internal static class LrpPlan
                 throw LumenException.Usage($"LRP does not support layer '{name}' ({module.GetType().Name}); supported: {string.Join(", ", SupportedLeaves.Select(t => t.Name))}");
             if (module is Conv2d conv) LayerFunctions.CheckConvolution(name, conv);
             ILrpRule? rule = composite.RuleFor(name, module, model.Layers);
-            if (rule is null && module is not MaxPool2d)
+            // Max-pooling routes relevance like its gradient, and a padding layer crops it back (its padded elements hold none).
+            if (rule is null && module is not (MaxPool2d or Pad2d))
                 throw LumenException.Usage($"the LRP composite '{composite.Name}' has no rule for layer '{name}' ({module.GetType().Name}); add one with CompositeBuilder");
             plan[module] = (name, rule);
         }

@@ -67,4 +67,43 @@ internal sealed class GraphStep
             if (Outputs[i].Length > 0) values[Outputs[i]] = outputs[i];
         }
     }
+
+    /// <summary>
+    /// Runs the step over a batch larger than the graph's declared one: a standard layer once on the whole batch; a
+    /// <see cref="NodeLayer"/> or <see cref="PairLayer"/> once (so hooks see the whole batch), its kernel per chunk; a
+    /// function step per chunk.
+    /// </summary>
+    public void RunChunked(ChunkedValues values)
+    {
+        var chunks = values.Chunks;
+        IReadOnlyList<Tensor?>[] ChunkInputs() => Enumerable.Range(0, chunks.Chunks)
+            .Select(chunk => (IReadOnlyList<Tensor?>)Inputs.Select(name => values.Chunk(name, chunk)).ToArray()).ToArray();
+        Tensor Data(int index) => values.Whole(Inputs[DataInputs[index]])!;
+        switch (Layer)
+        {
+            case NodeLayer node:
+                node.Chunked = (chunks, ChunkInputs());
+                try { values.SetWhole(Outputs[0], node.call(Data(0))); }
+                finally { node.Chunked = null; }
+                break;
+            case PairLayer pair:
+                pair.Chunked = (chunks, ChunkInputs());
+                try { values.SetWhole(Outputs[0], pair.call(Data(0), Data(1))); }
+                finally { pair.Chunked = null; }
+                break;
+            case Addition addition:
+                values.SetWhole(Outputs[0], addition.call(Data(0), Data(1)));
+                break;
+            case nn.Module<Tensor, Tensor> module:
+                values.SetWhole(Outputs[0], module.call(Data(0)));
+                break;
+            default:
+                var outputs = ChunkInputs().Select(inputs => Kernel(inputs)).ToArray();
+                for (int i = 0; i < Outputs.Length; i++)
+                {
+                    if (Outputs[i].Length > 0 && outputs.All(o => i < o.Length)) values.SetChunks(Outputs[i], outputs.Select(o => o[i]).ToArray());
+                }
+                break;
+        }
+    }
 }

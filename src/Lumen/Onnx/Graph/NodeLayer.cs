@@ -27,9 +27,22 @@ public class NodeLayer : nn.Module<Tensor, Tensor>
     /// <summary>All inputs of the node for the coming call (the data input is replaced by the call's argument).</summary>
     internal IReadOnlyList<Tensor?>? Inputs { get; set; }
 
+    /// <summary>For a batch larger than the graph's declared one: how it is cut, and the node's inputs in every chunk.</summary>
+    internal (BatchChunks Chunks, IReadOnlyList<Tensor?>[] Inputs)? Chunked { get; set; }
+
     /// <summary>Runs the node on <paramref name="input"/> and the inputs set before the call.</summary>
     public override Tensor forward(Tensor input)
     {
+        if (Chunked is { } chunked)
+        {
+            var (chunks, perChunk) = chunked;
+            return ChunkedKernel.Run(OpType, chunks, perChunk.Select((inputs, chunk) =>
+            {
+                var own = inputs.ToArray();
+                own[dataIndex] = chunks.IsBatch(input) ? chunks.Slice(input, chunk) : input;
+                return kernel(own)[0];
+            }));
+        }
         var inputs = (Inputs ?? throw new InvalidOperationException("the ONNX graph did not set the node's inputs")).ToArray();
         inputs[dataIndex] = input;
         return kernel(inputs)[0];
@@ -68,9 +81,23 @@ public sealed class PairLayer : nn.Module<Tensor, Tensor, Tensor>
     /// <summary>All inputs of the node for the coming call.</summary>
     internal IReadOnlyList<Tensor?>? Inputs { get; set; }
 
+    /// <summary>For a batch larger than the graph's declared one: how it is cut, and the node's inputs in every chunk.</summary>
+    internal (BatchChunks Chunks, IReadOnlyList<Tensor?>[] Inputs)? Chunked { get; set; }
+
     /// <summary>Runs the node on <paramref name="a"/> and <paramref name="b"/>.</summary>
     public override Tensor forward(Tensor a, Tensor b)
     {
+        if (Chunked is { } chunked)
+        {
+            var (chunks, perChunk) = chunked;
+            return ChunkedKernel.Run(OpType, chunks, perChunk.Select((inputs, chunk) =>
+            {
+                var own = inputs.ToArray();
+                own[first] = chunks.IsBatch(a) ? chunks.Slice(a, chunk) : a;
+                own[second] = chunks.IsBatch(b) ? chunks.Slice(b, chunk) : b;
+                return kernel(own)[0];
+            }));
+        }
         var inputs = (Inputs ?? throw new InvalidOperationException("the ONNX graph did not set the node's inputs")).ToArray();
         inputs[first] = a;
         inputs[second] = b;

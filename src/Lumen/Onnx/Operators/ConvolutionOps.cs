@@ -39,20 +39,22 @@ internal static class ConvolutionOps
         var padding = Padding.Of(context, x.shape[2..], kernel, strides, dilations);
         Tensor[] Compute(IReadOnlyList<Tensor?> inputs) => new[]
         {
-            nn.functional.conv2d(padding.Symmetric ? inputs[0]! : padding.Apply(inputs[0]!, 0), inputs[1]!, inputs.Count > 2 ? inputs[2] : null,
+            nn.functional.conv2d(padding.Symmetric ? inputs[0]! : padding.Apply(inputs[0]!, 0), inputs[1]!, inputs.Count > 2 ? inputs[2]?.flatten() : null,
                 strides, padding.Symmetric ? padding.Begin : new long[2], dilations, groups),
         };
         Tensor? w = context.Constant(1);
         Tensor? bias = context.Constant(2);
         bool constantWeights = w is not null && (!context.Has(2) || bias is not null);
-        if (!constantWeights || !padding.Symmetric) return new Lowering(Compute);
+        if (!constantWeights) return new Lowering(Compute);
+        // Symmetric padding stays inside Conv2d; any other is a Pad2d layer in front of an unpadded Conv2d.
+        long[] own = padding.Symmetric ? padding.Begin : new long[2];
         return new Lowering(Compute, () =>
         {
             var conv = nn.Conv2d(weight.shape[1] * groups, weight.shape[0], (kernel[0], kernel[1]), stride: (strides[0], strides[1]),
-                padding: (padding.Begin[0], padding.Begin[1]), dilation: (dilations[0], dilations[1]), groups: groups, bias: bias is not null);
+                padding: (own[0], own[1]), dilation: (dilations[0], dilations[1]), groups: groups, bias: bias is not null);
             Copy(conv.weight!, w!);
             if (bias is not null) Copy(conv.bias!, bias);
-            return conv;
+            return padding.Symmetric ? conv : padding.InFrontOf("conv", conv, 0);
         });
     }
 
@@ -121,13 +123,17 @@ internal static class ConvolutionOps
 
     private static Lowering MatMul(NodeContext context)
     {
-        Kernel compute = inputs => new[] { inputs[0]!.matmul(inputs[1]!) };
+        // A third input is a bias folded in from the Add after the product (see Graph.BiasFolding), not ONNX's.
+        Kernel compute = inputs => new[] { inputs.Count > 2 && inputs[2] is { } b ? inputs[0]!.matmul(inputs[1]!) + b.flatten() : inputs[0]!.matmul(inputs[1]!) };
         Tensor? weight = context.Constant(1);
-        if (weight is null || weight.dim() != 2 || context.Example(0).dim() < 2) return new Lowering(compute);
+        Tensor? bias = context.Constant(2);
+        if (weight is null || weight.dim() != 2 || context.Example(0).dim() < 2 || context.Has(2) && (bias is null || bias.numel() != weight.shape[1]))
+            return new Lowering(compute);
         return new Lowering(compute, () =>
         {
-            var linear = nn.Linear(weight.shape[0], weight.shape[1], hasBias: false);
+            var linear = nn.Linear(weight.shape[0], weight.shape[1], hasBias: bias is not null);
             Copy(linear.weight!, weight.t());
+            if (bias is not null) Copy(linear.bias!, bias);
             return linear;
         });
     }

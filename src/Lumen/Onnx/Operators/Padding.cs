@@ -55,7 +55,21 @@ internal sealed record Padding(long[] Begin, long[] End)
         }
     }
 
+    /// <summary>Whether nothing is padded.</summary>
+    public bool IsZero => Begin.All(p => p == 0) && End.All(p => p == 0);
+
+    /// <summary>This 2-d padding as a <see cref="Lumen.Models.Architectures.Pad2d"/> layer adding <paramref name="value"/>.</summary>
+    public Lumen.Models.Architectures.Pad2d Layer(double value) => new(Begin[0], End[0], Begin[1], End[1], value);
+
+    /// <summary>
+    /// <paramref name="operation"/> (a standard layer without padding of its own) behind this padding as one layer:
+    /// a Sequential of <c>pad</c> (<see cref="Lumen.Models.Architectures.Pad2d"/>) and <paramref name="name"/>, or
+    /// the operation alone when nothing is padded.
+    /// </summary>
+    public nn.Module<Tensor, Tensor> InFrontOf(string name, nn.Module<Tensor, Tensor> operation, double value) =>
+        IsZero ? operation : nn.Sequential(("pad", Layer(value)), (name, operation));
+
     /// <summary>Pads <paramref name="input"/> by this padding with <paramref name="value"/>.</summary>
     public Tensor Apply(Tensor input, double value) =>
-        Begin.All(p => p == 0) && End.All(p => p == 0) ? input : nn.functional.pad(input, TorchOrder(), PaddingModes.Constant, value);
+        IsZero ? input : nn.functional.pad(input, TorchOrder(), PaddingModes.Constant, value);
 }

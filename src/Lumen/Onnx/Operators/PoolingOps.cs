@@ -51,13 +51,16 @@ internal static class PoolingOps
         if (context.Node.Output.Count > 1 && context.Node.Output[1].Length > 0) throw context.Error("the Indices output of MaxPool is not supported");
         var (kernel, strides, dilations, padding, ceil) = Geometry(context);
         if (context.Int("storage_order", 0) != 0) throw context.Error("storage_order 1 is not supported");
-        bool symmetric = padding.Symmetric && padding.Begin.Zip(kernel).All(pair => pair.First * 2 <= pair.Second);
-        long[] torchPads = symmetric ? padding.Begin : new long[2];
+        // PyTorch pads max-pooling symmetrically by at most half the kernel; any other padding is a Pad2d layer of −∞ in front.
+        bool own = padding.Symmetric && padding.Begin.Zip(kernel).All(pair => pair.First * 2 <= pair.Second);
+        long[] torchPads = own ? padding.Begin : new long[2];
         Tensor Compute(IReadOnlyList<Tensor?> x) =>
-            nn.functional.max_pool2d(symmetric ? x[0]! : padding.Apply(x[0]!, double.NegativeInfinity), kernel, strides, torchPads, dilations, ceil);
-        if (!symmetric) return Lowering.Single(Compute);
-        return Lowering.Single(Compute, () => nn.MaxPool2d((kernel[0], kernel[1]), (strides[0], strides[1]), (torchPads[0], torchPads[1]),
-            (dilations[0], dilations[1]), ceil));
+            nn.functional.max_pool2d(own ? x[0]! : padding.Apply(x[0]!, double.NegativeInfinity), kernel, strides, torchPads, dilations, ceil);
+        return Lowering.Single(Compute, () =>
+        {
+            var pool = nn.MaxPool2d((kernel[0], kernel[1]), (strides[0], strides[1]), (torchPads[0], torchPads[1]), (dilations[0], dilations[1]), ceil);
+            return own ? pool : padding.InFrontOf("pool", pool, double.NegativeInfinity);
+        });
     }
 
     private static Lowering AveragePool(NodeContext context)
@@ -65,11 +68,26 @@ internal static class PoolingOps
         var (kernel, strides, dilations, padding, ceil) = Geometry(context);
         if (dilations.Any(d => d != 1)) throw context.Error("dilated average pooling is not supported");
         bool includePad = context.Int("count_include_pad", 0) != 0;
-        if (!padding.Symmetric || padding.Begin.Zip(kernel).Any(pair => pair.First * 2 > pair.Second))
-            throw context.Error($"asymmetric or oversized pads [{string.Join(", ", padding.Begin.Concat(padding.End))}] are not supported for AveragePool");
-        Tensor Compute(IReadOnlyList<Tensor?> x) =>
-            nn.functional.avg_pool2d(x[0]!, kernel, strides, padding.Begin, ceil, includePad);
-        return Lowering.Single(Compute, () => nn.AvgPool2d((kernel[0], kernel[1]), (strides[0], strides[1]), (padding.Begin[0], padding.Begin[1]), ceil, includePad));
+        bool own = padding.Symmetric && padding.Begin.Zip(kernel).All(pair => pair.First * 2 <= pair.Second);
+        if (own)
+        {
+            return Lowering.Single(x => nn.functional.avg_pool2d(x[0]!, kernel, strides, padding.Begin, ceil, includePad),
+                () => nn.AvgPool2d((kernel[0], kernel[1]), (strides[0], strides[1]), (padding.Begin[0], padding.Begin[1]), ceil, includePad));
+        }
+        var none = new long[2];
+        if (includePad)
+        {
+            // Padded zeros count in the mean: a Pad2d layer of zeros in front of an unpadded AvgPool2d is the same.
+            return Lowering.Single(x => nn.functional.avg_pool2d(padding.Apply(x[0]!, 0), kernel, strides, none, ceil, true),
+                () => padding.InFrontOf("pool", nn.AvgPool2d((kernel[0], kernel[1]), (strides[0], strides[1]), (0, 0), ceil, true), 0));
+        }
+        // Padded zeros do not count: the sum over each window divided by the number of real elements in it (a function).
+        return Lowering.Single(x =>
+        {
+            Tensor sums = nn.functional.avg_pool2d(padding.Apply(x[0]!, 0), kernel, strides, none, ceil, true);
+            using var ones = torch.ones(1, 1, x[0]!.shape[2], x[0]!.shape[3], dtype: x[0]!.dtype, device: x[0]!.device);
+            return sums / nn.functional.avg_pool2d(padding.Apply(ones, 0), kernel, strides, none, ceil, true);
+        });
     }
 
     private static Lowering LayerNormalization(NodeContext context)

@@ -207,7 +207,26 @@ internal static class ShapeOps
             _ => throw context.Error($"pad mode '{mode}' is not supported (constant, reflect, edge)"),
         };
         if (context.Opset >= 18 && context.Has(3)) throw context.Error("the axes input of Pad is not supported");
-        return Lowering.Single(x =>
+        return Lowering.Single(PadCompute(context, torchMode, mode), SpatialPadLayer(context, torchMode));
+    }
+
+    /// <summary>
+    /// A constant Pad of only the two spatial axes of [N, C, H, W], with constant pads and value, as a
+    /// <see cref="Lumen.Models.Architectures.Pad2d"/> layer (what exporters put in front of a convolution); else null.
+    /// </summary>
+    private static Func<nn.Module<Tensor, Tensor>>? SpatialPadLayer(NodeContext context, PaddingModes mode)
+    {
+        if (mode != PaddingModes.Constant || context.Example(0).dim() != 4) return null;
+        long[]? pads = context.Opset < 11 ? context.Ints("pads") : NodeContext.Longs(context.Constant(1));
+        if (pads is null || pads.Length != 8 || pads.Any(p => p < 0) || pads[0] != 0 || pads[1] != 0 || pads[4] != 0 || pads[5] != 0) return null;
+        if (context.Opset >= 11 && context.Has(2) && context.Constant(2) is null) return null;
+        double value = context.Opset < 11 ? context.Float("value", 0) : (NodeContext.Floats(context.Constant(2))?.FirstOrDefault() ?? 0);
+        return () => new Lumen.Models.Architectures.Pad2d(pads[2], pads[6], pads[3], pads[7], value);
+    }
+
+    private static Func<IReadOnlyList<Tensor?>, Tensor> PadCompute(NodeContext context, PaddingModes torchMode, string mode)
+    {
+        return x =>
         {
             long[] pads = (context.Opset < 11 ? context.Ints("pads") : NodeContext.Longs(x[1])) ?? throw context.Error("pads are missing");
             double value = context.Opset < 11 ? context.Float("value", 0) : (NodeContext.Floats(x.Count > 2 ? x[2] : null)?.FirstOrDefault() ?? 0);
@@ -220,7 +239,7 @@ internal static class ShapeOps
             while (used > 0 && order[used - 1] == 0) used--;
             if (torchMode != PaddingModes.Constant && used > 4) throw context.Error($"{mode} padding of more than the last two axes is not supported");
             return nn.functional.pad(x[0]!, order[..Math.Max(used, 2)], torchMode, value);
-        });
+        };
     }
 
     private static Lowering Gather(NodeContext context)

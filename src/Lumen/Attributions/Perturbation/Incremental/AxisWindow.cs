@@ -7,15 +7,30 @@ namespace Lumen.Attributions.Perturbation.Incremental;
 /// </summary>
 /// <param name="Kernel">The kernel size k.</param>
 /// <param name="Stride">The stride s.</param>
-/// <param name="Padding">The padding p on each side.</param>
+/// <param name="Padding">The padding p before the first element (and after the last, unless <see cref="PaddingAfter"/> says otherwise).</param>
 /// <param name="Dilation">The dilation d.</param>
 public readonly record struct AxisWindow(int Kernel, int Stride, int Padding, int Dilation)
 {
+    private readonly int? after;
+
+    /// <summary>The padding after the last element; <see cref="Padding"/> unless set (asymmetric padding).</summary>
+    public int PaddingAfter
+    {
+        get => after ?? Padding;
+        init => after = value;
+    }
+
+    /// <summary>Whether both ends are padded alike.</summary>
+    public bool IsSymmetric => PaddingAfter == Padding;
+
+    /// <summary>This geometry with <paramref name="before"/> and <paramref name="afterwards"/> more padding (an explicit padding layer folded in).</summary>
+    public AxisWindow PaddedBy(int before, int afterwards) => this with { Padding = Padding + before, PaddingAfter = PaddingAfter + afterwards };
+
     /// <summary>The extent of one dilated kernel, d(k − 1) + 1.</summary>
     public int Span => Dilation * (Kernel - 1) + 1;
 
     /// <summary>The output length for an input of <paramref name="input"/> elements (floor mode, as PyTorch without ceil_mode).</summary>
-    public int OutputSize(int input) => FloorDiv(input + 2 * Padding - Span, Stride) + 1;
+    public int OutputSize(int input) => FloorDiv(input + Padding + PaddingAfter - Span, Stride) + 1;
 
     /// <summary>
     /// The output rows that change when input rows <paramref name="input"/> change: from ⌈(a + p − d(k − 1)) / s⌉ to

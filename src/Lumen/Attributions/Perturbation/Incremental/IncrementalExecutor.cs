@@ -66,7 +66,7 @@ internal sealed class IncrementalExecutor : IPerturbationForward, IDisposable
                 {
                     int j = node.Inputs[0];
                     var windows = crops[i]!;
-                    using var index = GatherIndex(schedule.Layouts[j]!, window.Rows.Padding, window.Columns.Padding, p0, n,
+                    using var index = GatherIndex(schedule.Layouts[j]!, (window.Rows.Padding, window.Rows.PaddingAfter), (window.Columns.Padding, window.Columns.PaddingAfter), p0, n,
                         windows.Tops, windows.Lefts, windows.Height, windows.Width, input.device);
                     Tensor crop = Gather(paddedRows[i]!, regions[j], index, n, windows.Height, windows.Width);
                     Tensor? mask = null;
@@ -93,7 +93,7 @@ internal sealed class IncrementalExecutor : IPerturbationForward, IDisposable
         foreach (int j in schedule.Materialized)
         {
             var layout = schedule.Layouts[j]!;
-            using var index = GatherIndex(layout, 0, 0, p0, n, origins, origins, layout.Height, layout.Width, input.device);
+            using var index = GatherIndex(layout, (0, 0), (0, 0), p0, n, origins, origins, layout.Height, layout.Width, input.device);
             full[j] = Gather(baseRows[j]!, regions[j], index, n, layout.Height, layout.Width);
         }
         for (int i = schedule.Switch; i < nodes.Count; i++)
@@ -106,7 +106,7 @@ internal sealed class IncrementalExecutor : IPerturbationForward, IDisposable
     {
         var source = schedule.Layouts[j]!;
         if (source.SameRegions(target)) return regions[j];
-        using var index = GatherIndex(source, 0, 0, first, count, target.Top, target.Left, target.RegionHeight, target.RegionWidth, input.device);
+        using var index = GatherIndex(source, (0, 0), (0, 0), first, count, target.Top, target.Left, target.RegionHeight, target.RegionWidth, input.device);
         return Rows(Gather(baseRows[j]!, regions[j], index, count, target.RegionHeight, target.RegionWidth));
     }
 
@@ -128,11 +128,11 @@ internal sealed class IncrementalExecutor : IPerturbationForward, IDisposable
     /// crop element in [base padded by (padRows, padColumns); the chunk's region rows]: from the copy's region where it
     /// covers the element, else from the base.
     /// </summary>
-    private static Tensor GatherIndex(NodeLayout source, int padRows, int padColumns, int first, int count,
+    private static Tensor GatherIndex(NodeLayout source, (int Before, int After) padRows, (int Before, int After) padColumns, int first, int count,
         int[] rowStart, int[] columnStart, int height, int width, Device device)
     {
-        int paddedWidth = source.Width + 2 * padColumns;
-        long baseLength = (long)(source.Height + 2 * padRows) * paddedWidth;
+        int paddedWidth = source.Width + padColumns.Before + padColumns.After;
+        long baseLength = (long)(source.Height + padRows.Before + padRows.After) * paddedWidth;
         int regionHeight = source.RegionHeight, regionWidth = source.RegionWidth;
         long regionSize = (long)regionHeight * regionWidth;
         var index = new long[(long)count * height * width];
@@ -147,7 +147,7 @@ internal sealed class IncrementalExecutor : IPerturbationForward, IDisposable
             {
                 int row = r0 + y;
                 bool inRows = row >= top && row < top + regionHeight;
-                long baseRow = (long)(row + padRows) * paddedWidth + padColumns;
+                long baseRow = (long)(row + padRows.Before) * paddedWidth + padColumns.Before;
                 long regionRow = regionBase + (long)(row - top) * regionWidth - left;
                 for (int x = 0; x < width; x++)
                 {
@@ -204,7 +204,7 @@ internal sealed class IncrementalExecutor : IPerturbationForward, IDisposable
             baseRows[i] = Keep(Rows(maps[i]).contiguous());
             if (nodes[i] is not SlidingWindowNode window) continue;
             var source = maps[window.Inputs[0]];
-            long[] pad = { window.Columns.Padding, window.Columns.Padding, window.Rows.Padding, window.Rows.Padding };
+            long[] pad = { window.Columns.Padding, window.Columns.PaddingAfter, window.Rows.Padding, window.Rows.PaddingAfter };
             paddedRows[i] = Keep(Rows(nn.functional.pad(source, pad, PaddingModes.Constant, window.PadValue)).contiguous());
             if (window.NeedsValidMask)
             {

@@ -20,9 +20,13 @@ public sealed record PlanCompilation(IncrementalPlan? Plan, string? Unsupported)
 /// order) and Lumen's <see cref="ResNet"/>, <see cref="Vgg"/>, <see cref="AlexNet"/>, <see cref="BasicBlock"/> and
 /// <see cref="Bottleneck"/> (children in the order their <c>forward</c> runs them, with the flatten function before the
 /// classifier). Known local layers: Conv2d (zero padding), BatchNorm2d in evaluation mode, ReLU, ReLU6, LeakyReLU,
-/// Hardtanh, Sigmoid, Tanh, Identity, Dropout in evaluation mode, MaxPool2d and AvgPool2d (floor mode). From the first
-/// AdaptiveAvgPool2d, AdaptiveMaxPool2d, Flatten or Linear on, every module of a sequence runs unchanged (the tail).
-/// Any other module before the tail makes the model unsupported.
+/// Hardtanh, Sigmoid, Tanh, Identity, Dropout in evaluation mode, MaxPool2d and AvgPool2d (floor mode), and a
+/// <see cref="Pad2d"/> in front of a convolution or pooling (folded into its window as padding that may differ between
+/// the two ends). From the first AdaptiveAvgPool2d, AdaptiveMaxPool2d, Flatten or Linear on, every module of a
+/// sequence runs unchanged (the tail). An imported ONNX graph (<see cref="Onnx.Graph.OnnxGraphModule"/>) is walked
+/// node by node: its layers of the kinds above (and its residual additions) run on regions, and from its first other
+/// node on, the rest of the graph is the tail, which must read a single map. Any other module before the tail makes
+/// the model unsupported.
 /// </summary>
 public static class IncrementalPlanCompiler
 {
@@ -55,14 +59,60 @@ public static class IncrementalPlanCompiler
 
     private sealed class Walker
     {
+        // A padding layer is no node of its own: it stands for its input until a convolution or pooling folds it in.
+        private const int FirstPadding = 1 << 24;
+        private readonly Dictionary<int, (int Source, Pad2d Layer, string Path)> paddings = new();
+
         public List<PlanNode> Nodes { get; } = new() { new InputNode() };
 
         public bool InTail { get; private set; }
 
         private int Add(PlanNode node)
         {
+            int padded = node.Inputs.FirstOrDefault(paddings.ContainsKey, -1);
+            if (padded >= 0) throw new UnsupportedModule(paddings[padded].Path, paddings[padded].Layer, $"feeds {node.Name}, which is not a convolution or pooling");
             Nodes.Add(node);
             return Nodes.Count - 1;
+        }
+
+        /// <summary>The real input of a window node and its geometry with any padding layer in front folded in.</summary>
+        private (int Input, AxisWindow Rows, AxisWindow Columns) Unpad(int input, AxisWindow rows, AxisWindow columns, string path, nn.Module module, Func<double, bool> acceptsValue)
+        {
+            if (!paddings.TryGetValue(input, out var padding)) return (input, rows, columns);
+            if (!acceptsValue(padding.Layer.Value))
+                throw new UnsupportedModule(padding.Path, padding.Layer, $"pads with {padding.Layer.Value} in front of {TypeName(module)} '{path}', which would change its result");
+            return (padding.Source, rows.PaddedBy((int)padding.Layer.Top, (int)padding.Layer.Bottom), columns.PaddedBy((int)padding.Layer.Left, (int)padding.Layer.Right));
+        }
+
+        private int Graph(Onnx.Graph.OnnxGraphModule graph, string path, int input)
+        {
+            var steps = graph.Steps;
+            var maps = new Dictionary<string, int>(StringComparer.Ordinal) { [graph.InputName] = input };
+            for (int t = 0; t < steps.Count; t++)
+            {
+                var (name, step) = steps[t];
+                if (!step.Inputs.Any(maps.ContainsKey)) continue; // constants and shape arithmetic that read no map
+                string stepPath = Join(path, name);
+                string[] data = step.DataInputs.Select(i => step.Inputs[i]).ToArray();
+                bool local = step.Layer is not (null or Onnx.Graph.NodeLayer or Onnx.Graph.PairLayer or AdaptiveAvgPool2d or AdaptiveMaxPool2d or Flatten or Linear)
+                             && data.All(maps.ContainsKey);
+                if (!local) return GraphTail(graph, stepPath, t, maps);
+                maps[step.Outputs[0]] = step.Layer is Addition
+                    ? Add(new SumNode(stepPath, maps[data[0]], maps[data[1]]))
+                    : Walk(step.Layer!, stepPath, maps[data[0]]);
+            }
+            throw new UnsupportedModule(path, graph, "has no classifier head (its output is a local map)");
+        }
+
+        private int GraphTail(Onnx.Graph.OnnxGraphModule graph, string path, int first, Dictionary<string, int> maps)
+        {
+            var read = new HashSet<string>(graph.Steps.Skip(first).SelectMany(s => s.Step.Inputs).Append(graph.OutputName), StringComparer.Ordinal);
+            var live = maps.Keys.Where(read.Contains).ToList();
+            if (live.Count != 1)
+                throw new UnsupportedModule(path, graph, $"starts the classifier head but the rest of the graph reads {live.Count} maps ({string.Join(", ", live.Take(3))}), not one");
+            string value = live[0];
+            InTail = true;
+            return Add(new TailNode(path, maps[value], x => graph.RunFrom(first, value, x)));
         }
 
         public int Walk(nn.Module module, string path, int input)
@@ -86,6 +136,13 @@ public static class IncrementalPlanCompiler
                     return Residual(module, path, input, new[] { "conv1", "bn1", "relu", "conv2", "bn2" }, "relu2");
                 case Bottleneck:
                     return Residual(module, path, input, new[] { "conv1", "bn1", "relu", "conv2", "bn2", "relu2", "conv3", "bn3" }, "relu3");
+                case Onnx.Graph.OnnxGraphModule graph:
+                    return Graph(graph, path, input);
+                case Pad2d pad:
+                    if (paddings.ContainsKey(input)) throw new UnsupportedModule(path, module, "follows another padding layer");
+                    int padded = FirstPadding + paddings.Count;
+                    paddings[padded] = (input, pad, path);
+                    return padded;
                 case Conv2d conv:
                     return Add(Convolution(conv, path, input));
                 case BatchNorm2d bn:
@@ -110,16 +167,21 @@ public static class IncrementalPlanCompiler
                     if (dropout.training) throw new UnsupportedModule(path, module, "is in training mode");
                     return Add(new PointwiseNode(path, input, x => x));
                 case MaxPool2d pool:
+                {
                     if (pool.ceil_mode) throw new UnsupportedModule(path, module, "uses ceil_mode");
-                    return Add(new PoolingNode(path, input, true, true,
-                        Axis(pool.kernel_size, pool.stride, pool.padding, pool.dilation, 0),
-                        Axis(pool.kernel_size, pool.stride, pool.padding, pool.dilation, 1)));
+                    var (source, rows, columns) = Unpad(input, Axis(pool.kernel_size, pool.stride, pool.padding, pool.dilation, 0),
+                        Axis(pool.kernel_size, pool.stride, pool.padding, pool.dilation, 1), path, module, double.IsNegativeInfinity);
+                    return Add(new PoolingNode(path, source, true, true, rows, columns));
+                }
                 case AvgPool2d pool:
+                {
                     if (pool.ceil_mode) throw new UnsupportedModule(path, module, "uses ceil_mode");
                     if (pool.divisor_override is not null) throw new UnsupportedModule(path, module, "has a divisor_override");
-                    return Add(new PoolingNode(path, input, false, pool.count_include_pad,
-                        Axis(pool.kernel_size, pool.stride, pool.padding, null, 0),
-                        Axis(pool.kernel_size, pool.stride, pool.padding, null, 1)));
+                    // Padded zeros in front count in the mean, which they do only when the pooling counts its own padding.
+                    var (source, rows, columns) = Unpad(input, Axis(pool.kernel_size, pool.stride, pool.padding, null, 0),
+                        Axis(pool.kernel_size, pool.stride, pool.padding, null, 1), path, module, value => value == 0 && pool.count_include_pad);
+                    return Add(new PoolingNode(path, source, false, pool.count_include_pad, rows, columns));
+                }
                 case AdaptiveAvgPool2d or AdaptiveMaxPool2d or Flatten or Linear:
                     InTail = true;
                     return Walk(module, path, input);
@@ -168,7 +230,7 @@ public static class IncrementalPlanCompiler
             return children;
         }
 
-        private static ConvolutionNode Convolution(Conv2d conv, string path, int input)
+        private ConvolutionNode Convolution(Conv2d conv, string path, int input)
         {
             if (conv.transposed) throw new UnsupportedModule(path, conv, "is transposed");
             if (conv.padding_mode != PaddingModes.Zeros) throw new UnsupportedModule(path, conv, $"pads with {conv.padding_mode}, not zeros");
@@ -176,9 +238,9 @@ public static class IncrementalPlanCompiler
             if (conv.padding_type is null) padding = conv.padding;
             else if (conv.padding_type == Padding.Valid) padding = new long[] { 0, 0 };
             else throw new UnsupportedModule(path, conv, "uses padding='same'");
-            return new ConvolutionNode(path, input, conv,
-                Axis(conv.kernel_size, conv.stride, padding, conv.dilation, 0),
-                Axis(conv.kernel_size, conv.stride, padding, conv.dilation, 1));
+            var (source, rows, columns) = Unpad(input, Axis(conv.kernel_size, conv.stride, padding, conv.dilation, 0),
+                Axis(conv.kernel_size, conv.stride, padding, conv.dilation, 1), path, conv, value => value == 0);
+            return new ConvolutionNode(path, source, conv, rows, columns);
         }
     }
 

@@ -77,6 +77,19 @@ public abstract class SlidingWindowNode : PlanNode
     /// <summary>Multiply-accumulates per output element for one image (0 for pooling).</summary>
     public virtual long MultiplyAccumulatesPerOutput => 0;
 
+    /// <summary>Whether the padding differs between the two ends of an axis (an explicit padding layer folded in).</summary>
+    public bool IsAsymmetric => !Rows.IsSymmetric || !Columns.IsSymmetric;
+
+    /// <summary>Runs the node on whole maps by padding them explicitly (with <see cref="PadValue"/>) and running <see cref="Crop"/>.</summary>
+    protected Tensor PaddedFull(Tensor input)
+    {
+        long[] pad = { Columns.Padding, Columns.PaddingAfter, Rows.Padding, Rows.PaddingAfter };
+        Tensor padded = nn.functional.pad(input, pad, PaddingModes.Constant, PadValue);
+        if (!NeedsValidMask) return Crop(padded, null);
+        using var ones = torch.ones(input.shape[0], 1, input.shape[2], input.shape[3], dtype: input.dtype, device: input.device);
+        return Crop(padded, nn.functional.pad(ones, pad, PaddingModes.Constant, 0));
+    }
+
     /// <summary>
     /// Runs the node without padding on <paramref name="crop"/> [N, C, h, w], a region of the padded input;
     /// <paramref name="validMask"/> [N, 1, h, w] marks real input elements (only when <see cref="NeedsValidMask"/>).
@@ -100,7 +113,7 @@ public sealed class ConvolutionNode : SlidingWindowNode
         module.out_channels * (module.in_channels / module.groups) * Rows.Kernel * Columns.Kernel;
 
     /// <inheritdoc />
-    public override Tensor Full(IReadOnlyList<Tensor> inputs) => Apply(inputs[0], Rows.Padding, Columns.Padding);
+    public override Tensor Full(IReadOnlyList<Tensor> inputs) => IsAsymmetric ? PaddedFull(inputs[0]) : Apply(inputs[0], Rows.Padding, Columns.Padding);
 
     /// <inheritdoc />
     public override Tensor Crop(Tensor crop, Tensor? validMask) => Apply(crop, 0, 0);
@@ -133,10 +146,10 @@ public sealed class PoolingNode : SlidingWindowNode
     public override double PadValue => max ? double.NegativeInfinity : 0;
 
     /// <inheritdoc />
-    public override bool NeedsValidMask => !max && !countIncludePad && (Rows.Padding > 0 || Columns.Padding > 0);
+    public override bool NeedsValidMask => !max && !countIncludePad && (Rows.Padding > 0 || Columns.Padding > 0 || Rows.PaddingAfter > 0 || Columns.PaddingAfter > 0);
 
     /// <inheritdoc />
-    public override Tensor Full(IReadOnlyList<Tensor> inputs) => max
+    public override Tensor Full(IReadOnlyList<Tensor> inputs) => IsAsymmetric ? PaddedFull(inputs[0]) : max
         ? nn.functional.max_pool2d(inputs[0], Kernel, Strides, new long[] { Rows.Padding, Columns.Padding }, Dilations, false)
         : nn.functional.avg_pool2d(inputs[0], Kernel, Strides, new long[] { Rows.Padding, Columns.Padding }, false, countIncludePad, null);
 
