@@ -50,7 +50,7 @@ public static class ScatterPlot
         using var font = new SKFont(EmbeddedFont.Typeface, 18);
         using var small = new SKFont(EmbeddedFont.Typeface, 15);
         using var text = new SKPaint { Color = SKColors.Black, IsAntialias = true };
-        canvas.DrawText(title, margin, 28, font, text);
+        canvas.DrawText(title, margin, 28, SKTextAlign.Left, font, text);
 
         double minX = double.PositiveInfinity, minY = double.PositiveInfinity, maxX = double.NegativeInfinity, maxY = double.NegativeInfinity;
         for (int i = 0; i < n; i++)
@@ -88,7 +88,7 @@ public static class ScatterPlot
             dot.Color = ColorOf(c);
             canvas.DrawCircle(margin * 2 + size + 12, ly + 6, 7, dot);
             string name = classNames is not null && c >= 0 && c < classNames.Count ? classNames[(int)c] : c.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            canvas.DrawText(name, margin * 2 + size + 26, ly + 12, small, text);
+            canvas.DrawText(name, margin * 2 + size + 26, ly + 12, SKTextAlign.Left, small, text);
             ly += 24;
         }
 

@@ -63,10 +63,12 @@ public static class Montage
                 var cellY = pad + titleHeight + row * rowHeight;
                 var image = images[i];
                 using (var panelBitmap = image.ToBitmap())
+                using (var panel = SKImage.FromBitmap(panelBitmap))
                 {
                     var x = cellX + (cellWidth - image.Width) / 2;
                     var y = cellY + (cellHeight - image.Height) / 2;
-                    canvas.DrawBitmap(panelBitmap, x, y);
+                    // Drawn at its own size: sampling never blends pixels, nearest keeps it exact.
+                    canvas.DrawImage(panel, x, y, new SKSamplingOptions(SKFilterMode.Nearest));
                 }
 
                 var lines = captionLines[i];
