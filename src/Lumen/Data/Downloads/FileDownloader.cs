@@ -50,13 +50,13 @@ public sealed class FileDownloader
                 if (failure is null)
                 {
                     string actual = Hash(partial, file.Algorithm);
-                    if (string.Equals(actual, file.ExpectedHash, StringComparison.OrdinalIgnoreCase))
+                    if (file.Matches(actual))
                     {
                         File.Move(partial, target, overwrite: true);
                         return target;
                     }
 
-                    failure = $"{file.Algorithm.Name} {actual}, expected {file.ExpectedHash.ToLowerInvariant()}";
+                    failure = $"{file.Algorithm.Name} {actual}, expected {file.ExpectedHash.ToLowerInvariant()}{(file.HashIsPrefix ? "..." : "")}";
                 }
 
                 failures.Add($"{address}: {failure}");
@@ -139,7 +139,8 @@ public sealed class FileDownloader
         }
     }
 
-    private static string Hash(string path, HashAlgorithmName algorithm)
+    /// <summary>The hash of the file at <paramref name="path"/>, in lower-case hexadecimal.</summary>
+    internal static string Hash(string path, HashAlgorithmName algorithm)
     {
         using FileStream stream = File.OpenRead(path);
         byte[] digest;

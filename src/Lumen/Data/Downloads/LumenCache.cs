@@ -23,4 +23,7 @@ public static class LumenCache
 
     /// <summary>The folder for the dataset <paramref name="name"/>: <c>ROOT/datasets/NAME</c>.</summary>
     public static string DatasetFolder(string name) => Path.Combine(Root, "datasets", name);
+
+    /// <summary>The folder for downloaded model weights: <c>ROOT/weights</c>.</summary>
+    public static string WeightsFolder => Path.Combine(Root, "weights");
 }
