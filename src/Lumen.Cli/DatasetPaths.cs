@@ -16,21 +16,4 @@ internal static class DatasetPaths
         return FashionMnist.Locate(new DownloadProgressLine(console), console.Cancellation);
     }
 
-    /// <summary>One <see cref="CliProgress"/> line per downloaded file, in kilobytes.</summary>
-    private sealed class DownloadProgressLine(CliConsole console) : IProgress<DownloadProgress>
-    {
-        private string? file;
-        private CliProgress? line;
-
-        public void Report(DownloadProgress value)
-        {
-            if (value.File != file)
-            {
-                file = value.File;
-                line = new CliProgress(console, $"downloading {value.File}");
-            }
-
-            line!.Report(value.Done / 1024, (value.Total ?? value.Done) / 1024, "KB");
-        }
-    }
 }

@@ -18,7 +18,7 @@ public static class BenchCommand
     public static Command Create(CliConsole console, ThreadsOption threads, DeviceOption device)
     {
         var command = new Command("bench", "Measure what each method costs on a model, in units of one forward (+ backward) pass, and inference images per second.");
-        var modelOptions = new ModelOptions(device);
+        var modelOptions = new ModelOptions(device, console);
         modelOptions.AddTo(command);
         var methods = new Option<string[]>("--method") { Description = "methods to measure, comma-separated (default: every method; layer methods need --layer)", AllowMultipleArgumentsPerToken = true };
         var layer = new Option<string?>("--layer", "-l") { Description = "the layer of layer methods (e.g. layer4 for resnet18)" };

@@ -16,7 +16,7 @@ public static class EmbedCommand
     public static Command Create(CliConsole console, ThreadsOption threads, DeviceOption device)
     {
         var command = new Command("embed", "Map a dataset's features (any layer) or a feature matrix to 2-D with PCA or t-SNE: coordinates, quality figures and a scatter plot.");
-        var modelOptions = new ModelOptions(device);
+        var modelOptions = new ModelOptions(device, console);
         modelOptions.Model.Required = false;
         modelOptions.AddTo(command);
         var dataOptions = new DataOptions();

@@ -13,7 +13,7 @@ public static class EvaluateCommand
     public static Command Create(CliConsole console, DeviceOption device)
     {
         var command = new Command("evaluate", "Evaluate explanations (faithfulness, model randomization, robustness); writes OUT/evaluation.csv (method,image,metric,value).");
-        var modelOptions = new ModelOptions(device);
+        var modelOptions = new ModelOptions(device, console);
         modelOptions.AddTo(command);
         var images = new Option<string[]>("--image", "-i") { Description = "image files (PNG, JPEG, BMP, WebP), preprocessed for the model", AllowMultipleArgumentsPerToken = true };
         var array = new Option<string?>("--input") { Description = "a preprocessed float32 .npy array [N, C, H, W], used as it is (instead of --image)" };

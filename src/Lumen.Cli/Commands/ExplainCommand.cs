@@ -17,7 +17,7 @@ public static class ExplainCommand
     public static Command Create(CliConsole console, DeviceOption device)
     {
         var command = new Command("explain", "Explain a model's decisions on images: heatmap PNGs and raw attributions (.npy).");
-        var modelOptions = new ModelOptions(device);
+        var modelOptions = new ModelOptions(device, console);
         modelOptions.AddTo(command);
         var images = new Option<string[]>("--image", "-i") { Description = "image files (PNG, JPEG, BMP, WebP), preprocessed for the model", AllowMultipleArgumentsPerToken = true };
         var array = new Option<string?>("--input") { Description = "a preprocessed float32 .npy array [N, C, H, W], used as it is (instead of --image)" };

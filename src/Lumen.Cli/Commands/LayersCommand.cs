@@ -9,7 +9,7 @@ public static class LayersCommand
     public static Command Create(CliConsole console, DeviceOption device)
     {
         var command = new Command("layers", "List a model's layers with type and output shape (the names --layer accepts).");
-        var modelOptions = new ModelOptions(device);
+        var modelOptions = new ModelOptions(device, console);
         modelOptions.AddTo(command);
         command.SetAction(parsed =>
         {

@@ -8,12 +8,18 @@ namespace Lumen.Cli.Commands;
 public sealed class ModelOptions
 {
     private readonly DeviceOption device;
+    private readonly CliConsole console;
 
-    /// <summary>Creates the options; the loaded model goes to the device that <paramref name="device"/> gives.</summary>
-    public ModelOptions(DeviceOption device)
+    /// <summary>
+    /// Creates the options; the loaded model goes to the device that <paramref name="device"/> gives, and a weights
+    /// download draws its progress on <paramref name="console"/>'s error stream.
+    /// </summary>
+    public ModelOptions(DeviceOption device, CliConsole console)
     {
         ArgumentNullException.ThrowIfNull(device);
+        ArgumentNullException.ThrowIfNull(console);
         this.device = device;
+        this.console = console;
     }
 
     /// <summary>--model NAME.</summary>
@@ -26,7 +32,7 @@ public sealed class ModelOptions
     /// <summary>--weights FILE.</summary>
     public Option<string?> Weights { get; } = new("--weights", "-w")
     {
-        Description = "weights: a PyTorch state_dict as .safetensors or .pt, or a TorchSharp weights file (default: random initialisation)",
+        Description = "weights: a PyTorch state_dict as .safetensors or .pt, a TorchSharp weights file, or TorchVision's published ImageNet weights by name: 'imagenet' (the architecture's default) or torchvision:ARCH.NAME, e.g. torchvision:resnet50.IMAGENET1K_V2 (downloaded once into the cache; see 'lumen models') (default: random initialisation)",
     };
 
     /// <summary>--classes N.</summary>
@@ -77,7 +83,7 @@ public sealed class ModelOptions
         if (!OnnxImporter.IsOnnxPath(model))
         {
             if (preprocessingGiven) throw LumenException.Usage("--mean, --std and --size apply to ONNX models only; built-in models know their preprocessing");
-            return MoveTo(ModelCatalog.Load(model, parsed.GetValue(Weights), parsed.GetValue(Classes)), parsed);
+            return MoveTo(ModelCatalog.Load(model, parsed.GetValue(Weights), parsed.GetValue(Classes), new DownloadProgressLine(console), console.Cancellation), parsed);
         }
         if (parsed.GetValue(Weights) is not null)
             throw LumenException.Usage("--weights does not apply to an ONNX model: its weights are inside the .onnx file (and its external data)");

@@ -15,7 +15,7 @@ public static class ReportCommand
     public static Command Create(CliConsole console, DeviceOption device)
     {
         var command = new Command("report", "Compare explanation methods on images in one self-contained HTML page.");
-        var modelOptions = new ModelOptions(device);
+        var modelOptions = new ModelOptions(device, console);
         modelOptions.AddTo(command);
         var images = new Option<string[]>("--image", "-i") { Description = "image files (PNG, JPEG, BMP, WebP), preprocessed for the model", AllowMultipleArgumentsPerToken = true };
         var array = new Option<string?>("--input") { Description = "a preprocessed float32 .npy array [N, C, H, W] (instead of --image)" };

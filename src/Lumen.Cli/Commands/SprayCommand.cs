@@ -21,7 +21,7 @@ public static class SprayCommand
     public static Command Create(CliConsole console, DeviceOption device)
     {
         var command = new Command("spray", "Cluster the explanations of one class over a dataset (SpRAy) to find the model's strategies, e.g. shortcuts.");
-        var modelOptions = new ModelOptions(device);
+        var modelOptions = new ModelOptions(device, console);
         modelOptions.AddTo(command);
         var dataOptions = new DataOptions();
         dataOptions.AddTo(command);

@@ -16,7 +16,7 @@ public static class TopKCommand
     public static Command Create(CliConsole console, DeviceOption device)
     {
         var command = new Command("top-k", "Find the dataset images that score highest and lowest for classes, channels or neurons (JSON, CSV and a montage).");
-        var modelOptions = new ModelOptions(device);
+        var modelOptions = new ModelOptions(device, console);
         modelOptions.AddTo(command);
         var dataOptions = new DataOptions();
         dataOptions.AddTo(command);

@@ -21,7 +21,7 @@ public static class VisualizeCommand
     public static Command Create(CliConsole console, DeviceOption device)
     {
         var command = new Command("visualize", "Synthesize the input that maximizes a class, channel, neuron or layer (activation maximization).");
-        var modelOptions = new ModelOptions(device);
+        var modelOptions = new ModelOptions(device, console);
         modelOptions.AddTo(command);
         var unitOptions = new UnitOptions();
         unitOptions.AddTo(command);

@@ -1,3 +1,4 @@
+using Lumen.Models.Weights;
 using static TorchSharp.torch;
 
 namespace Lumen.Models;
@@ -26,10 +27,29 @@ public static class ModelCatalog
     /// <summary>
     /// Builds the architecture <paramref name="name"/> and, when <paramref name="weightsPath"/> is given, loads its
     /// weights strictly. The class count is, in order: <paramref name="classes"/>, the weights' classifier, the default.
+    /// <paramref name="weightsPath"/> may also name TorchVision's published weights (<c>imagenet</c>,
+    /// <c>torchvision:resnet50.IMAGENET1K_V2</c>): they are located or downloaded with
+    /// <see cref="PretrainedWeights.Locate(PretrainedWeight, IProgress{Data.Downloads.DownloadProgress}?, CancellationToken)"/>,
+    /// and the model resizes images as TorchVision's transforms for those weights do.
     /// </summary>
-    public static ExplainableModel Load(string name, string? weightsPath = null, int? classes = null)
+    public static ExplainableModel Load(string name, string? weightsPath = null, int? classes = null) =>
+        Load(name, weightsPath, classes, null, CancellationToken.None);
+
+    /// <summary>
+    /// <see cref="Load(string, string?, int?)"/>, reporting a download of named weights to <paramref name="download"/>
+    /// and stopping it on <paramref name="cancellation"/>.
+    /// </summary>
+    public static ExplainableModel Load(string name, string? weightsPath, int? classes, IProgress<Data.Downloads.DownloadProgress>? download, CancellationToken cancellation)
     {
         ModelDefinition definition = Find(name);
+        var preprocessing = definition.Preprocessing;
+        if (PretrainedWeights.IsName(weightsPath))
+        {
+            PretrainedWeight weight = PretrainedWeights.Resolve(definition.Name, weightsPath!);
+            weightsPath = PretrainedWeights.Locate(weight, download, cancellation);
+            preprocessing = weight.PreprocessingFrom(definition.InputPreprocessing);
+        }
+
         using var scope = NewDisposeScope();
         // Named tensors are read once: they give the class count and then the weights.
         Dictionary<string, Tensor>? stored = weightsPath is not null && WeightLoader.DetectFormat(weightsPath) != WeightFormat.TorchSharp
@@ -49,7 +69,7 @@ public static class ModelCatalog
             throw;
         }
         var labels = classCount == definition.DefaultClasses ? definition.ClassLabels : null;
-        return new ExplainableModel(module, definition.Name, definition.InputShape, labels, definition.Preprocessing);
+        return new ExplainableModel(module, definition.Name, definition.InputShape, labels, preprocessing);
     }
 
     private static int? ClassCountFrom(ModelDefinition definition, Dictionary<string, Tensor>? stored) =>
