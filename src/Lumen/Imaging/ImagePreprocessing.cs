@@ -20,7 +20,8 @@ public sealed record ImagePreprocessing
 
     /// <summary>
     /// Resize so that the shorter side has this many pixels, keeping the aspect ratio (the longer side is
-    /// truncated like torchvision's <c>Resize(int)</c>); bilinear with antialiasing. Null keeps the file's size.
+    /// truncated like torchvision's <c>Resize(int)</c>); bilinear with antialiasing, computed as Pillow does on 8-bit
+    /// images, so the result equals torchvision's <c>Resize</c> on a PIL image. Null keeps the file's size.
     /// </summary>
     public int? Resize { get; init; }
 

@@ -79,7 +79,10 @@ internal static class PixelPipeline
         return input.to_type(ScalarType.Float32).contiguous().MoveToOuterDisposeScope();
     }
 
-    /// <summary>Bilinear antialiased resize of [N, C, H, W] 0..255 images so that min(H, W) == <paramref name="shorter"/>.</summary>
+    /// <summary>
+    /// Bilinear antialiased resize of [N, C, H, W] 0..255 images so that min(H, W) == <paramref name="shorter"/>, equal to
+    /// TorchVision's <c>Resize(shorter)</c> on a PIL image (see <see cref="AntialiasedResize"/>).
+    /// </summary>
     public static Tensor ResizeShorterSide(Tensor nchw, int shorter)
     {
         var height = nchw.shape[2];
@@ -101,10 +104,8 @@ internal static class PixelPipeline
             return nchw.alias();
         }
 
-        using var resized = torch.nn.functional.interpolate(
-            nchw, size: [newHeight, newWidth], mode: InterpolationMode.Bilinear, align_corners: false, antialias: true);
-        // Round and clamp like a uint8 image, so the result matches resizing the decoded 8-bit image.
-        return resized.round().clamp(0, 255);
+        // Pillow's 8-bit bilinear resample, so that the result equals TorchVision's Resize on a PIL image.
+        return AntialiasedResize.Resize(nchw, newHeight, newWidth);
     }
 
     private static Tensor CenterCrop(Tensor nchw, CropSize crop, string source)
