@@ -126,4 +126,22 @@ public sealed class ClassLabelsTests
         Assert.Contains("&lt;b&gt;kind 1&lt;/b&gt; &amp; co", html);
         Assert.DoesNotContain("<b>kind", html);
     }
+
+    [Fact]
+    public void TopKAndVisualizeNameClassUnits()
+    {
+        using var folder = new TempDirectory();
+        string labels = folder.File("names.txt");
+        File.WriteAllLines(labels, Names);
+        string data = folder.File("twenty.npy");
+        using (var pixels = torch.rand(20, 1, 28, 28, generator: new torch.Generator(2))) NpyFile.Write(data, pixels);
+        var topK = CliRunner.Run("top-k", "--model", "fmnist-cnn", "--weights", Fixtures.FmnistWeights, "--data", data, "--class", "7",
+            "--k", "2", "--labels", labels, "--out", folder.File("top"));
+        Assert.True(topK.ExitCode == 0, topK.Error);
+        Assert.Contains("class-7 (logit of class 7 'kind 7'): top ", topK.Output);
+        var visualize = CliRunner.Run("visualize", "--model", "fmnist-cnn", "--weights", Fixtures.FmnistWeights, "--class", "3",
+            "--steps", "2", "--labels", labels, "--out", folder.File("visual"));
+        Assert.True(visualize.ExitCode == 0, visualize.Error);
+        Assert.Contains("class-3: logit of class 3 'kind 3' = ", visualize.Output);
+    }
 }
