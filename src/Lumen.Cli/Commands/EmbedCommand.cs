@@ -18,7 +18,7 @@ public static class EmbedCommand
         var command = new Command("embed", "Map a dataset's features (any layer) or a feature matrix to 2-D with PCA or t-SNE: coordinates, quality figures and a scatter plot.");
         var modelOptions = new ModelOptions(device, console);
         modelOptions.Model.Required = false;
-        modelOptions.AddTo(command);
+        modelOptions.AddTo(command, withLabels: false);
         var dataOptions = new DataOptions();
         dataOptions.Data.Required = false;
         dataOptions.AddTo(command);

@@ -21,12 +21,17 @@ public sealed class ExplainSummary
     /// <summary>The summary as indented JSON.</summary>
     public string ToJson() => JsonSerializer.Serialize(this, new JsonSerializerOptions { WriteIndented = true });
 
-    /// <summary>A few lines for a person.</summary>
+    /// <summary>
+    /// A few lines for a person: each image's prediction, the files written, and each method's settings as used
+    /// (defaults that depend on the image, such as occlusion's window, with the value chosen).
+    /// </summary>
     public void WriteText(TextWriter writer)
     {
         foreach (var image in Images)
             writer.WriteLine($"{image.Name}: predicted {image.PredictedLabel} (class {image.Predicted}, p = {image.Probability:F3}), explained class {string.Join("/", image.Explained.Distinct())}");
         writer.WriteLine($"{Files.Count} files written for {Methods.Count} method(s): {string.Join(", ", Methods.Select(m => m.Name))}");
+        foreach (var method in Methods.Where(m => m.Settings.Count > 0))
+            writer.WriteLine($"  {method.Name}: {string.Join(", ", method.Settings.Select(s => $"{s.Key}={s.Value}"))}");
     }
 }
 

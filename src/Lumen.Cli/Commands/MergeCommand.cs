@@ -56,8 +56,8 @@ public static class MergeCommand
                 return LumenCli.Success;
             }
 
-            var (result, examples, model) = TopKMerge.Merge(paths.Select(TopKShardFile.Read).ToList());
-            TopKOutputs.Write(folder, result, model, examples, console);
+            var (result, examples, model, classNames) = TopKMerge.Merge(paths.Select(TopKShardFile.Read).ToList());
+            TopKOutputs.Write(folder, result, model, examples, console, classNames);
             return LumenCli.Success;
         });
         return command;

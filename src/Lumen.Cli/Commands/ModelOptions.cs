@@ -9,6 +9,7 @@ public sealed class ModelOptions
 {
     private readonly DeviceOption device;
     private readonly CliConsole console;
+    private bool labelsAdded = true;
 
     /// <summary>
     /// Creates the options; the loaded model goes to the device that <paramref name="device"/> gives, and a weights
@@ -41,6 +42,12 @@ public sealed class ModelOptions
         Description = "number of classes of the model (default: read from the weights, else the architecture's default)",
     };
 
+    /// <summary>--labels FILE.</summary>
+    public Option<string?> Labels { get; } = new("--labels")
+    {
+        Description = "class names: a text file with one name per line, or a JSON list of strings, one per class of the model (default: the ONNX sidecar's labels, ImageNet's names for the ImageNet architectures with 1000 classes, Fashion-MNIST's for the fmnist models)",
+    };
+
     /// <summary>--mean M1,M2,M3 (ONNX models).</summary>
     public Option<string?> Mean { get; } = new("--mean")
     {
@@ -59,12 +66,17 @@ public sealed class ModelOptions
         Description = "ONNX models: input size H,W or one number, needed when the graph leaves it open (default: the graph, else the sidecar)",
     };
 
-    /// <summary>Adds the options to <paramref name="command"/>.</summary>
-    public void AddTo(Command command)
+    /// <summary>
+    /// Adds the options to <paramref name="command"/>; without <paramref name="withLabels"/> there is no
+    /// <c>--labels</c> (for <c>lumen embed</c>, whose <c>--labels</c> are the class ids of its points).
+    /// </summary>
+    public void AddTo(Command command, bool withLabels = true)
     {
         command.Add(Model);
         command.Add(Weights);
         command.Add(Classes);
+        if (withLabels) command.Add(Labels);
+        labelsAdded = withLabels;
         command.Add(Mean);
         command.Add(Std);
         command.Add(Size);
@@ -112,8 +124,8 @@ public sealed class ModelOptions
         try
         {
             loaded.To(device.Resolve(parsed));
-            CheckClasses(loaded, parsed.GetValue(Classes), sidecar.Labels);
-            return loaded;
+            CheckClasses(loaded, parsed.GetValue(Classes), labelsAdded && parsed.GetValue(Labels) is not null ? null : sidecar.Labels);
+            return Named(loaded, parsed);
         }
         catch
         {
@@ -122,11 +134,18 @@ public sealed class ModelOptions
         }
     }
 
+    /// <summary>Names the classes of <paramref name="loaded"/> from <c>--labels</c> when given (over any sidecar or built-in names).</summary>
+    private ExplainableModel Named(ExplainableModel loaded, ParseResult parsed)
+    {
+        if (labelsAdded && parsed.GetValue(Labels) is { } path) loaded.UseClassLabels(ClassNamesFile.Read(path), $"--labels {path}");
+        return loaded;
+    }
+
     private ExplainableModel MoveTo(ExplainableModel loaded, ParseResult parsed)
     {
         try
         {
-            return loaded.To(device.Resolve(parsed));
+            return Named(loaded.To(device.Resolve(parsed)), parsed);
         }
         catch
         {

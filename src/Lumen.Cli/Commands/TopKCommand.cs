@@ -48,13 +48,13 @@ public static class TopKCommand
                 var local = DatasetTopK.Run(model, slice, units, count, batchSize, thumbnails: true, progress, console.Cancellation);
                 OutputFolder.Prepare(folder);
                 string file = Path.Combine(folder, TopKShardFile.FileName(part));
-                TopKShardFile.Write(file, local.WithOffset(slice.Start, data.Count), part, model.Name, data);
+                TopKShardFile.Write(file, local.WithOffset(slice.Start, data.Count), part, model.Name, data, model.ClassLabels);
                 console.Out.WriteLine($"wrote {file} ({slice.Description}); combine all {part.Count} shard files with 'lumen merge'");
                 return LumenCli.Success;
             }
 
             var result = DatasetTopK.Run(model, data, units, count, batchSize, thumbnails: true, progress, console.Cancellation);
-            TopKOutputs.Write(folder, result, model.Name, ExampleCatalog.Of(data), console);
+            TopKOutputs.Write(folder, result, model.Name, ExampleCatalog.Of(data), console, model.ClassLabels);
             return LumenCli.Success;
         });
         return command;

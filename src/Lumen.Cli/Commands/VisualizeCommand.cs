@@ -103,7 +103,7 @@ public static class VisualizeCommand
                 staged.Commit();
             }
             for (int u = 0; u < units.Count; u++)
-                console.Out.WriteLine($"{units[u].Name}: {units[u].Description} = {result.FinalValues[u].ToString("G4", CultureInfo.InvariantCulture)} (total variation {result.TotalVariation[u].ToString("F4", CultureInfo.InvariantCulture)})");
+                console.Out.WriteLine($"{units[u].Name}: {units[u].DescribeWith(model.ClassLabels)} = {result.FinalValues[u].ToString("G4", CultureInfo.InvariantCulture)} (total variation {result.TotalVariation[u].ToString("F4", CultureInfo.InvariantCulture)})");
             console.Out.WriteLine($"wrote {units.Count} images to {folder}");
             return LumenCli.Success;
         });

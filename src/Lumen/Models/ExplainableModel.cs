@@ -101,6 +101,25 @@ public sealed class ExplainableModel : IDisposable
         }
     }
 
+    /// <summary>
+    /// Names the classes with <paramref name="labels"/>, replacing any labels the model had. Their count must equal the
+    /// number of the model's outputs (one forward pass finds it), else a usage error naming both counts and
+    /// <paramref name="source"/> (e.g. <c>--labels names.txt</c>).
+    /// </summary>
+    public void UseClassLabels(IReadOnlyList<string> labels, string source)
+    {
+        ArgumentNullException.ThrowIfNull(labels);
+        long found;
+        using (var scope = torch.NewDisposeScope())
+        using (var noGrad = torch.no_grad())
+        {
+            found = Forward(torch.zeros(InputShapeWithBatch(1), device: Device.Torch)).shape[1];
+        }
+        if (labels.Count != found)
+            throw LumenException.Usage($"{source} lists {labels.Count} class names, but the model {Name} returns {found} classes");
+        classLabels = labels.ToArray();
+    }
+
     /// <summary>The label of class <paramref name="classIndex"/>, or its index when out of range.</summary>
     public string LabelOf(long classIndex) =>
         classIndex >= 0 && classIndex < ClassLabels.Count ? ClassLabels[(int)classIndex] : classIndex.ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -10,9 +10,9 @@ namespace Lumen.Understanding;
 public static class TopKMerge
 {
     /// <summary>Merges <paramref name="shards"/>, which must be all N shards of one run, each once.</summary>
-    /// <returns>The merged result, the catalog of its examples, and the model's name.</returns>
+    /// <returns>The merged result, the catalog of its examples, the model's name, and its class names when a unit is a class (else null).</returns>
     /// <exception cref="LumenException">Shards of different runs, missing or repeated shards (kind InputData).</exception>
-    public static (TopKResult Result, ExampleCatalog Examples, string Model) Merge(IReadOnlyList<TopKShardContents> shards)
+    public static (TopKResult Result, ExampleCatalog Examples, string Model, IReadOnlyList<string>? ModelClassNames) Merge(IReadOnlyList<TopKShardContents> shards)
     {
         ArgumentNullException.ThrowIfNull(shards);
         if (shards.Count == 0) throw LumenException.Usage("no shard files given");
@@ -36,6 +36,6 @@ public static class TopKMerge
         var thumbnails = shards.SelectMany(s => s.Result.Thumbnails).Where(pair => kept.Contains(pair.Key)).ToDictionary(pair => pair.Key, pair => pair.Value);
         var examples = shards.SelectMany(s => s.Examples).GroupBy(pair => pair.Key).ToDictionary(g => g.Key, g => g.First().Value);
         var catalog = new ExampleCatalog(first.Data, index => examples[index].Name, index => examples[index].Label, first.ClassNames);
-        return (new TopKResult(k, first.Images, rankings, thumbnails), catalog, first.Model);
+        return (new TopKResult(k, first.Images, rankings, thumbnails), catalog, first.Model, first.ModelClassNames);
     }
 }

@@ -11,5 +11,6 @@ namespace Lumen.Understanding;
 /// <param name="Images">The whole dataset's image count.</param>
 /// <param name="Examples">Name and label of every ranked example, by index.</param>
 /// <param name="ClassNames">Names of the label ids, or null.</param>
+/// <param name="ModelClassNames">The model's class names when a unit is a class, or null.</param>
 public sealed record TopKShardContents(string Model, TopKResult Result, DatasetShard Shard, string Data, int Images,
-    IReadOnlyDictionary<int, (string Name, long? Label)> Examples, IReadOnlyList<string>? ClassNames);
+    IReadOnlyDictionary<int, (string Name, long? Label)> Examples, IReadOnlyList<string>? ClassNames, IReadOnlyList<string>? ModelClassNames = null);

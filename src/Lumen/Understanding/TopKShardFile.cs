@@ -24,7 +24,8 @@ public static class TopKShardFile
     /// <param name="shard">Which shard.</param>
     /// <param name="model">The model's name.</param>
     /// <param name="data">The whole dataset.</param>
-    public static void Write(string path, TopKResult result, DatasetShard shard, string model, IImageDataset data)
+    /// <param name="modelClassNames">The model's class names, kept when a unit is a class (so the merge can name it); or null.</param>
+    public static void Write(string path, TopKResult result, DatasetShard shard, string model, IImageDataset data, IReadOnlyList<string>? modelClassNames = null)
     {
         ArgumentNullException.ThrowIfNull(result);
         ArgumentNullException.ThrowIfNull(data);
@@ -66,6 +67,9 @@ public static class TopKShardFile
             ["shard"] = shard.ToString(),
             ["k"] = result.K,
             ["classNames"] = data.ClassNames is { } names ? new JsonArray([.. names.Select(n => (JsonNode?)n)]) : null,
+            ["modelClassNames"] = modelClassNames is not null && result.Rankings.Any(r => r.Unit.IsClass)
+                ? new JsonArray([.. modelClassNames.Select(n => (JsonNode?)n)])
+                : null,
             ["units"] = units,
             ["examples"] = examples,
         };
@@ -99,8 +103,9 @@ public static class TopKShardFile
 
             int images = (int)root["images"]!;
             var classNames = root["classNames"] is JsonArray names ? names.Select(n => (string)n!).ToList() : null;
+            var modelClassNames = root["modelClassNames"] is JsonArray modelNames ? modelNames.Select(n => (string)n!).ToList() : null;
             var result = new TopKResult(k, images, units, thumbnails);
-            return new TopKShardContents((string)root["model"]!, result, DatasetShard.Parse((string)root["shard"]!), (string)root["data"]!, images, examples, classNames);
+            return new TopKShardContents((string)root["model"]!, result, DatasetShard.Parse((string)root["shard"]!), (string)root["data"]!, images, examples, classNames, modelClassNames);
         });
     }
 

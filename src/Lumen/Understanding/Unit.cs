@@ -64,6 +64,15 @@ public sealed record Unit(UnitKind Kind, string? Layer, int Index, int? Row = nu
         _ => throw new InvalidOperationException($"unknown unit kind {Kind}"),
     };
 
+    /// <summary>
+    /// <see cref="Description"/> with a class unit's name from <paramref name="classNames"/>, e.g.
+    /// <c>logit of class 281 'tabby'</c>; other units, and names that are only the index, are left as they are.
+    /// </summary>
+    public string DescribeWith(IReadOnlyList<string>? classNames) =>
+        IsClass && classNames is not null && Index >= 0 && Index < classNames.Count && classNames[Index] != Text(Index)
+            ? $"{Description} '{classNames[Index]}'"
+            : Description;
+
     /// <inheritdoc/>
     public override string ToString() => Name;
 

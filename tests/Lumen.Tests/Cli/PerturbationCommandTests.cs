@@ -115,7 +115,22 @@ public class PerturbationCommandTests
         Assert.Equal(0, verbose.ExitCode);
         foreach (string name in new[] { "occlusion", "feature-ablation", "rise", "lime", "lime-noise", "kernel-shap", "learned-mask" })
             Assert.Contains(verbose.Output.Split('\n'), line => line.StartsWith(name + " ", StringComparison.Ordinal) && line.Contains("perturbation"));
-        Assert.Contains("--param window=8", verbose.Output);
+        Assert.Contains("--param window=side/14, at least 2", verbose.Output);
+        Assert.Contains("--param stride=half the window, at least 1", verbose.Output);
         Assert.Contains("--param feature-mask=none", verbose.Output);
+    }
+
+    [Fact]
+    public void OcclusionsDefaultWindowFitsTheImageAndTheSummaryShowsIt()
+    {
+        using var folder = new TempDirectory();
+        var text = Explain(folder.File("text"), "--method", "occlusion");
+        Assert.True(text.ExitCode == 0, text.Error);
+        Assert.Contains("  occlusion: window=2, stride=1, baseline=zero, output=logit", text.Output);
+        var json = Explain(folder.File("json"), "--method", "occlusion", "--param", "window=8", "--json");
+        Assert.True(json.ExitCode == 0, json.Error);
+        var settings = JsonDocument.Parse(json.Output).RootElement.GetProperty("methods")[0].GetProperty("settings");
+        Assert.Equal("8", settings.GetProperty("window").GetString());
+        Assert.Equal("4", settings.GetProperty("stride").GetString());
     }
 }

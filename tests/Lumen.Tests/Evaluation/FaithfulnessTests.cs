@@ -30,10 +30,13 @@ public class FaithfulnessTests
         using var scope = NewDisposeScope();
         Tensor input = ReferenceImages();
         var options = new MethodOptions("conv3");
+        // Occlusion with an 8-pixel window (stride 4): its default at 28 x 28, 2 pixels, scores single strokes and
+        // deletes image 0 no faster than random pixels (area 0.362 against 0.277).
+        var occlusionOptions = new MethodOptions("conv3", new Dictionary<string, string> { ["window"] = "8" });
         var areas = new Dictionary<string, double[]>();
         foreach (string name in new[] { "random", "gradcam", "lrp", "occlusion" })
         {
-            using var attribution = EvaluationMethods.Build(name, model, options).Attribute(input, Target.Predicted);
+            using var attribution = EvaluationMethods.Build(name, model, name == "occlusion" ? occlusionOptions : options).Attribute(input, Target.Predicted);
             Tensor relevance = PixelRelevance.Of(attribution, 28, 28);
             areas[name] = Faithfulness.Deletion(model, input, Target.Predicted, relevance, new FaithfulnessOptions()).Select(c => c.Value).ToArray();
             output.WriteLine($"{name,-10} " + string.Join(" ", areas[name].Select(a => a.ToString("F3"))));

@@ -77,22 +77,22 @@ public sealed class NoiseTunnel : IAttributionMethod
     };
 
     /// <inheritdoc />
-    public IReadOnlyDictionary<string, string> Settings
+    public IReadOnlyDictionary<string, string> Settings => SettingsWith(BaseMethod.Settings);
+
+    /// <summary>The settings with the base method's as <c>base.NAME</c>; an attribution records those its base used.</summary>
+    private Dictionary<string, string> SettingsWith(IReadOnlyDictionary<string, string> baseSettings)
     {
-        get
+        var settings = new Dictionary<string, string>
         {
-            var settings = new Dictionary<string, string>
-            {
-                ["base"] = BaseMethod.Name,
-                ["variant"] = VariantName(Variant),
-                ["samples"] = Samples.ToString(CultureInfo.InvariantCulture),
-                ["noise"] = Noise.Description,
-                ["seed"] = Seed.ToString(CultureInfo.InvariantCulture),
-                ["internal-batch-size"] = InternalBatchSize.ToString(CultureInfo.InvariantCulture),
-            };
-            foreach (var (name, value) in BaseMethod.Settings) settings.TryAdd("base." + name, value);
-            return settings;
-        }
+            ["base"] = BaseMethod.Name,
+            ["variant"] = VariantName(Variant),
+            ["samples"] = Samples.ToString(CultureInfo.InvariantCulture),
+            ["noise"] = Noise.Description,
+            ["seed"] = Seed.ToString(CultureInfo.InvariantCulture),
+            ["internal-batch-size"] = InternalBatchSize.ToString(CultureInfo.InvariantCulture),
+        };
+        foreach (var (name, value) in baseSettings) settings.TryAdd("base." + name, value);
+        return settings;
     }
 
     /// <inheritdoc />
@@ -107,6 +107,7 @@ public sealed class NoiseTunnel : IAttributionMethod
         int perCall = GradientMemory.CopiesPerPass(model, InternalBatchSize, images, Samples);
         Tensor? sum = null, sumOfSquares = null;
         string? layer = null;
+        IReadOnlyDictionary<string, string> baseSettings = BaseMethod.Settings;
         for (int first = 0; first < Samples; first += perCall)
         {
             using var chunkScope = NewDisposeScope();
@@ -116,6 +117,7 @@ public sealed class NoiseTunnel : IAttributionMethod
                 noisy.Add(input + torch.randn(input.shape, dtype: input.dtype, generator: generator).to(input.device) * sigma);
             using var attribution = BaseMethod.Attribute(torch.cat(noisy, 0), resolved.Repeated(count));
             layer = attribution.Layer;
+            baseSettings = attribution.Settings;
             Tensor values = attribution.Values.reshape(new long[] { count, images }.Concat(attribution.Values.shape.Skip(1)).ToArray());
             Tensor chunkSum = values.sum(dim: 0);
             Tensor chunkSquares = values.square().sum(dim: 0);
@@ -130,6 +132,6 @@ public sealed class NoiseTunnel : IAttributionMethod
             NoiseTunnelVariant.SmoothGradSquared => meanOfSquares,
             _ => meanOfSquares - mean.square(),
         };
-        return new Attribution(result, Name, resolved.Classes, resolved.Scores, Settings, layer);
+        return new Attribution(result, Name, resolved.Classes, resolved.Scores, SettingsWith(baseSettings), layer);
     }
 }

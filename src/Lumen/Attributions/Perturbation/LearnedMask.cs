@@ -99,6 +99,7 @@ public sealed class LearnedMask : IAttributionMethod
     public string Name => "learned-mask";
 
     /// <inheritdoc />
+    /// <remarks>An automatic mask size reads <c>auto</c> here; an attribution records the size used.</remarks>
     public IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>
     {
         ["game"] = Game == MaskGame.Deletion ? "deletion" : "preservation",
@@ -165,7 +166,13 @@ public sealed class LearnedMask : IAttributionMethod
             ["original_score"] = resolved.Scores.Select(s => (double)s).ToArray(),
             ["area"] = map.mean(new long[] { 1, 2, 3 }).cpu().to_type(ScalarType.Float64).data<double>().ToArray(),
         };
-        return new Attribution(map, Name, resolved.Classes, resolved.Logits, Settings, extras: extras);
+        var settings = new Dictionary<string, string>(Settings)
+        {
+            ["mask-size"] = maskHeight == maskWidth
+                ? maskHeight.ToString(CultureInfo.InvariantCulture)
+                : string.Create(CultureInfo.InvariantCulture, $"{maskHeight}x{maskWidth}"),
+        };
+        return new Attribution(map, Name, resolved.Classes, resolved.Logits, settings, extras: extras);
     }
 
     private Tensor Score(Tensor mask, Tensor x, Tensor perturbed, PerturbationTarget resolved, int[] imageOfRow, int height, int width)

@@ -75,6 +75,7 @@ public sealed class LimeNoise : IAttributionMethod
     public string Name => "lime-noise";
 
     /// <inheritdoc />
+    /// <remarks>An automatic cell reads <c>auto</c> here; an attribution records the side used.</remarks>
     public IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>
     {
         ["samples"] = Samples.ToString(CultureInfo.InvariantCulture),
@@ -127,7 +128,8 @@ public sealed class LimeNoise : IAttributionMethod
             extras["features"].Add(count);
         }
         Tensor map = SuperpixelSurrogate.Spread(slopes, segments);
-        return new Attribution(map, Name, resolved.Classes, resolved.Logits, Settings,
+        var settings = new Dictionary<string, string>(Settings) { ["cell"] = cell.ToString(CultureInfo.InvariantCulture) };
+        return new Attribution(map, Name, resolved.Classes, resolved.Logits, settings,
             extras: extras.ToDictionary(e => e.Key, e => (IReadOnlyList<double>)e.Value));
     }
 

@@ -24,8 +24,11 @@ public sealed class Occlusion : IAttributionMethod
 
     /// <summary>Creates occlusion.</summary>
     /// <param name="model">The explained model.</param>
-    /// <param name="window">The window in pixels.</param>
-    /// <param name="stride">The step between window positions; at most the window in each dimension (as Captum requires).</param>
+    /// <param name="window">The window in pixels; null for <see cref="OcclusionDefaults.Window"/> of each input's size.</param>
+    /// <param name="stride">
+    /// The step between window positions; at most the window in each dimension (as Captum requires); null for
+    /// <see cref="OcclusionDefaults.Stride"/>, half the window.
+    /// </param>
     /// <param name="replacement">What the window is filled with; null for zeros.</param>
     /// <param name="options">Batch size, output (default logit), progress, cancellation; null for defaults.</param>
     /// <param name="engine">
@@ -33,11 +36,10 @@ public sealed class Occlusion : IAttributionMethod
     /// to an <see cref="IncrementalPlan"/>, with full passes otherwise; <see cref="OcclusionEngine.Incremental"/> on a
     /// model that does not compile is a usage error naming the module.
     /// </param>
-    public Occlusion(ExplainableModel model, WindowShape window, WindowShape stride, Baseline? replacement = null, EvaluationOptions? options = null,
+    public Occlusion(ExplainableModel model, WindowShape? window, WindowShape? stride, Baseline? replacement = null, EvaluationOptions? options = null,
         OcclusionEngine engine = OcclusionEngine.Auto)
     {
-        if (stride.Height > window.Height || stride.Width > window.Width)
-            throw LumenException.Usage($"occlusion stride {stride} is larger than the window {window}: pixels between windows would be skipped; use a stride of at most the window");
+        if (window is { } w && stride is { } s) RequireStrideWithin(w, s);
         Window = window;
         Stride = stride;
         Replacement = replacement ?? Baseline.Zero;
@@ -58,11 +60,11 @@ public sealed class Occlusion : IAttributionMethod
     /// <summary>The engine used: <see cref="OcclusionEngine.Incremental"/> or <see cref="OcclusionEngine.Full"/>.</summary>
     public OcclusionEngine Engine { get; }
 
-    /// <summary>The window size.</summary>
-    public WindowShape Window { get; }
+    /// <summary>The window size; null when <see cref="OcclusionDefaults.Window"/> chooses it from each input's size.</summary>
+    public WindowShape? Window { get; }
 
-    /// <summary>The step between window positions.</summary>
-    public WindowShape Stride { get; }
+    /// <summary>The step between window positions; null for half the window (<see cref="OcclusionDefaults.Stride"/>).</summary>
+    public WindowShape? Stride { get; }
 
     /// <summary>What the window is filled with.</summary>
     public Baseline Replacement { get; }
@@ -71,10 +73,28 @@ public sealed class Occlusion : IAttributionMethod
     public string Name => "occlusion";
 
     /// <inheritdoc />
-    public IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>
+    /// <remarks>A window or stride chosen from the input's size reads <c>auto</c> here; an attribution records the values used.</remarks>
+    public IReadOnlyDictionary<string, string> Settings => SettingsOf(Window?.ToString() ?? "auto", Stride?.ToString() ?? "auto");
+
+    /// <summary>The window and stride used for an input of <paramref name="height"/> x <paramref name="width"/> pixels.</summary>
+    public (WindowShape Window, WindowShape Stride) Resolve(int height, int width)
     {
-        ["window"] = Window.ToString(),
-        ["stride"] = Stride.ToString(),
+        var window = Window ?? OcclusionDefaults.Window(height, width);
+        var stride = Stride ?? OcclusionDefaults.Stride(window);
+        RequireStrideWithin(window, stride);
+        return (window, stride);
+    }
+
+    private static void RequireStrideWithin(WindowShape window, WindowShape stride)
+    {
+        if (stride.Height > window.Height || stride.Width > window.Width)
+            throw LumenException.Usage($"occlusion stride {stride} is larger than the window {window}: pixels between windows would be skipped; use a stride of at most the window");
+    }
+
+    private Dictionary<string, string> SettingsOf(string window, string stride) => new()
+    {
+        ["window"] = window,
+        ["stride"] = stride,
         ["baseline"] = Replacement.Description,
         ["output"] = evaluator.Options.OutputName,
         ["batch-size"] = evaluator.Options.BatchSize.ToString(CultureInfo.InvariantCulture),
@@ -95,10 +115,11 @@ public sealed class Occlusion : IAttributionMethod
         evaluator.Model.ValidateInput(input);
         using var scope = NewDisposeScope();
         int height = (int)input.shape[2], width = (int)input.shape[3];
-        int[] rows = Starts(height, Window.Height, Stride.Height);
-        int[] columns = Starts(width, Window.Width, Stride.Width);
+        var (window, stride) = Resolve(height, width);
+        int[] rows = Starts(height, window.Height, stride.Height);
+        int[] columns = Starts(width, window.Width, stride.Width);
         var windows = rows.SelectMany(r => columns.Select(c => (Row: r, Column: c,
-            Height: Math.Min(Window.Height, height - r), Width: Math.Min(Window.Width, width - c)))).ToArray();
+            Height: Math.Min(window.Height, height - r), Width: Math.Min(window.Width, width - c)))).ToArray();
         var resolved = evaluator.Resolve(input, target);
         Tensor replacement = Replacement.For(input);
         var boxes = windows.Select(w => (w.Row, w.Column, w.Height, w.Width)).ToArray();
@@ -133,7 +154,7 @@ public sealed class Occlusion : IAttributionMethod
         for (int i = 0; i < sums.Length; i++) map[i] = (float)(sums[i] / covers[i % (height * width)]);
         Tensor values = torch.tensor(map, dtype: ScalarType.Float32).reshape(images, 1, height, width)
             .expand(input.shape).to(input.device).contiguous();
-        return new Attribution(values, Name, resolved.Classes, resolved.Logits, Settings);
+        return new Attribution(values, Name, resolved.Classes, resolved.Logits, SettingsOf(window.ToString(), stride.ToString()));
     }
 
     private sealed class WindowPerturbations : IPerturbations

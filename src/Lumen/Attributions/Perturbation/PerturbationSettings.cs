@@ -25,8 +25,8 @@ public static class PerturbationSettings
     /// <summary>The settings of <c>occlusion</c>.</summary>
     public static IReadOnlyList<MethodSetting> OcclusionSettings { get; } = new[]
     {
-        new MethodSetting("window", "8", "window size in pixels, N or HxW (covers all channels)"),
-        new MethodSetting("stride", "half the window", "step between window positions, N or HxW, at most the window"),
+        new MethodSetting("window", OcclusionDefaults.WindowFormula, "window size in pixels, N or HxW (covers all channels)"),
+        new MethodSetting("stride", OcclusionDefaults.StrideFormula, "step between window positions, N or HxW, at most the window"),
         new MethodSetting("baseline", "0", "what the window is filled with: 0 or any number, mean (per image and channel), blur, blur:SIGMA, or a .npy file"),
         Output("logit"),
         BatchSize,
@@ -124,10 +124,10 @@ public static class PerturbationSettings
     /// <summary>Builds <c>occlusion</c>.</summary>
     public static IAttributionMethod CreateOcclusion(ExplainableModel model, MethodOptions options)
     {
-        var window = options.Parameters.TryGetValue("window", out string? w) ? WindowShape.Parse("window", w) : WindowShape.Square(8);
-        var stride = options.Parameters.TryGetValue("stride", out string? s)
+        WindowShape? window = options.Parameters.TryGetValue("window", out string? w) ? WindowShape.Parse("window", w) : null;
+        WindowShape? stride = options.Parameters.TryGetValue("stride", out string? s)
             ? WindowShape.Parse("stride", s)
-            : new WindowShape(Math.Max(1, window.Height / 2), Math.Max(1, window.Width / 2));
+            : window is { } given ? OcclusionDefaults.Stride(given) : null;
         var engine = (OcclusionEngine)Occlusion.EngineNames.ToList().IndexOf(options.GetChoice("engine", "auto", Occlusion.EngineNames.ToArray()));
         return new Occlusion(model, window, stride, ReplacementOf(options), Evaluation(options, ScoreOutput.Logit), engine);
     }

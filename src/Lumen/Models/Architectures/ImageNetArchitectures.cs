@@ -4,7 +4,8 @@ namespace Lumen.Models.Architectures;
 
 /// <summary>
 /// The ImageNet-style architectures Lumen builds itself (random initialisation, torchvision's state_dict keys, every
-/// ReLU and residual addition a hookable module). They take [3, 224, 224] images with ImageNet preprocessing.
+/// ReLU and residual addition a hookable module). They take [3, 224, 224] images with ImageNet preprocessing; with
+/// 1000 classes they are named by <see cref="ImageNetClasses"/>.
 /// </summary>
 public static class ImageNetArchitectures
 {
@@ -31,5 +32,5 @@ public static class ImageNetArchitectures
     };
 
     private static ModelDefinition Define(string name, string description, string classifierKey, Func<int, TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor>> create) =>
-        new(name, description, InputShape, 1000, classifierKey, null, ImagePreprocessing.ImageNet(), create);
+        new(name, description, InputShape, ImageNetClasses.Count, classifierKey, ImageNetClasses.Names, ImagePreprocessing.ImageNet(), create);
 }
