@@ -35,7 +35,9 @@ internal static class DemoMethods
         [.. Wanted.Where(w => MethodCatalog.All.Any(m => m.Name == w.Name)).Select(w => w.Name)];
 
     /// <summary>Builds the available methods for <paramref name="model"/>.</summary>
-    public static List<IAttributionMethod> Build(ExplainableModel model) =>
-        [.. Wanted.Where(w => MethodCatalog.All.Any(m => m.Name == w.Name))
-            .Select(w => MethodCatalog.Find(w.Name).Build(model, new MethodOptions(Layer, w.Parameters)))];
+    public static List<IAttributionMethod> Build(ExplainableModel model) => [.. Available.Select(name => Build(model, name))];
+
+    /// <summary>Builds the wanted method <paramref name="name"/> for <paramref name="model"/>, with the demo's settings for it.</summary>
+    public static IAttributionMethod Build(ExplainableModel model, string name) =>
+        MethodCatalog.Find(name).Build(model, new MethodOptions(Layer, Wanted.Single(w => w.Name == name).Parameters));
 }

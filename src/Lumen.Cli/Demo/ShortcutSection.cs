@@ -94,7 +94,7 @@ internal static class ShortcutSection
     private static double MeanShareInBox(ExplainableModel model, string method, Tensor images, ShortcutSettings settings)
     {
         using var scope = torch.NewDisposeScope();
-        var built = MethodCatalog.Find(method).Build(model, new MethodOptions(DemoMethods.Layer));
+        var built = DemoMethods.Build(model, method);
         using var attribution = built.Attribute(images.to(model.Device.Torch), Target.Class(settings.TargetClass));
         var maps = attribution.Values.sum(dim: 1, keepdim: true);
         var atInput = MapResizer.Resize(maps, (int)images.shape[2], (int)images.shape[3], Upsampling.Bilinear);
