@@ -1,4 +1,5 @@
 using System.Globalization;
+using Lumen.Runtime;
 
 namespace Lumen.IO;
 
@@ -27,20 +28,12 @@ public static class InputLimits
     /// <summary>How to raise the limit, for the end of a message.</summary>
     public static string HowToRaise => $"raise the limit with the environment variable {Variable} (in MiB)";
 
-    /// <summary>Formats a byte count for messages: "10.0 GiB", "512 MiB", "6272 bytes".</summary>
-    public static string Describe(long bytes) => bytes switch
-    {
-        >= 1L << 30 => string.Create(CultureInfo.InvariantCulture, $"{bytes / (double)(1L << 30):0.0} GiB"),
-        >= 1L << 20 => string.Create(CultureInfo.InvariantCulture, $"{bytes / (double)(1L << 20):0} MiB"),
-        _ => string.Create(CultureInfo.InvariantCulture, $"{bytes} bytes"),
-    };
-
     /// <summary>The limit for a value of the environment variable (null or empty: the default).</summary>
     internal static long Parse(string? value)
     {
         if (string.IsNullOrWhiteSpace(value)) return DefaultMaxInputBytes;
         if (long.TryParse(value.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out long megabytes) && megabytes is > 0 and <= long.MaxValue >> 20)
             return megabytes << 20;
-        throw LumenException.Usage($"{Variable}='{MessageText.Clip(value)}' is not a positive whole number of MiB; set it to e.g. 2048, or unset it for the default of {Describe(DefaultMaxInputBytes)}");
+        throw LumenException.Usage($"{Variable}='{MessageText.Clip(value)}' is not a positive whole number of MiB; set it to e.g. 2048, or unset it for the default of {ByteCount.Describe(DefaultMaxInputBytes)}");
     }
 }

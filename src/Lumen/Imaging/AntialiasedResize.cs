@@ -27,23 +27,25 @@ internal static class AntialiasedResize
         var vertical = Coefficients.For(inHeight, outHeight);
         int planeSize = inHeight * inWidth, outSize = outHeight * outWidth;
         var result = new float[n * c * outSize];
-        using var rounded = nchw.detach().cpu().to_type(ScalarType.Float32).round().clamp(0, 255).reshape(n * c, planeSize);
-        Parallel.For(0, (int)(n * c), () => (Plane: new byte[planeSize], Temp: new byte[inHeight * outWidth], Output: new byte[outSize]), (p, _, buffers) =>
+        // One copy of the whole batch as 8-bit levels; every plane is a slice of it.
+        byte[] planes;
+        using (var levels = nchw.detach().cpu().to_type(ScalarType.Float32).round().clamp(0, 255).to_type(ScalarType.Byte).contiguous())
         {
-            float[] source;
-            using (var row = rounded[p]) source = row.data<float>().ToArray();
-            for (int i = 0; i < planeSize; i++) buffers.Plane[i] = (byte)source[i];
-            byte[] rows = buffers.Plane;
+            planes = levels.data<byte>().ToArray();
+        }
+        Parallel.For(0, (int)(n * c), () => (Temp: new byte[inHeight * outWidth], Output: new byte[outSize]), (p, _, buffers) =>
+        {
+            ReadOnlySpan<byte> rows = planes.AsSpan(p * planeSize, planeSize);
             int rowWidth = inWidth;
             if (outWidth != inWidth)
             {
-                ResampleRows(buffers.Plane, inHeight, inWidth, buffers.Temp, outWidth, horizontal);
+                ResampleRows(rows, inHeight, inWidth, buffers.Temp, outWidth, horizontal);
                 rows = buffers.Temp;
                 rowWidth = outWidth;
             }
 
             if (outHeight != inHeight) ResampleColumns(rows, rowWidth, buffers.Output, outHeight, vertical);
-            else Array.Copy(rows, buffers.Output, outSize);
+            else rows[..outSize].CopyTo(buffers.Output);
             for (int i = 0; i < outSize; i++) result[p * outSize + i] = buffers.Output[i];
             return buffers;
         }, _ => { });
@@ -51,7 +53,7 @@ internal static class AntialiasedResize
         return tensor(result, [n, c, height, width]).to(nchw.device);
     }
 
-    private static void ResampleRows(byte[] input, int rows, int inWidth, byte[] output, int outWidth, Coefficients k)
+    private static void ResampleRows(ReadOnlySpan<byte> input, int rows, int inWidth, byte[] output, int outWidth, Coefficients k)
     {
         for (int y = 0; y < rows; y++)
         {
@@ -66,7 +68,7 @@ internal static class AntialiasedResize
         }
     }
 
-    private static void ResampleColumns(byte[] input, int width, byte[] output, int outHeight, Coefficients k)
+    private static void ResampleColumns(ReadOnlySpan<byte> input, int width, byte[] output, int outHeight, Coefficients k)
     {
         for (int y = 0; y < outHeight; y++)
         {

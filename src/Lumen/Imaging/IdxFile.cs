@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.IO.Compression;
 using static TorchSharp.torch;
 using Lumen.IO;
+using Lumen.Runtime;
 
 namespace Lumen.Imaging;
 
@@ -146,7 +147,7 @@ public static class IdxFile
         if (dataSize > maxBytes)
         {
             throw LumenException.InputData(
-                $"IDX file '{path}' declares {dims} elements, {InputLimits.Describe(dataSize)} of data, above the input memory limit of {InputLimits.Describe(maxBytes)}; " +
+                $"IDX file '{path}' declares {dims} elements, {ByteCount.Describe(dataSize)} of data, above the input memory limit of {ByteCount.Describe(maxBytes)}; " +
                 $"split the dataset, or {InputLimits.HowToRaise}.");
         }
 

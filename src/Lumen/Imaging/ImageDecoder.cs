@@ -1,4 +1,5 @@
 using Lumen.IO;
+using Lumen.Runtime;
 using SkiaSharp;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -147,7 +148,7 @@ internal static class ImageDecoder
         using var bitmap = new SKBitmap();
         if (!bitmap.TryAllocPixels(info))
         {
-            throw LumenException.InputData($"Image '{path}' needs {InputLimits.Describe(info.BytesSize64)} of pixels, which could not be allocated; downscale it first.");
+            throw LumenException.InputData($"Image '{path}' needs {ByteCount.Describe(info.BytesSize64)} of pixels, which could not be allocated; downscale it first.");
         }
 
         var result = codec.StartIncrementalDecode(info, bitmap.GetPixels(), bitmap.RowBytes);
@@ -186,8 +187,8 @@ internal static class ImageDecoder
             ? $" ({format} images{(format == SKEncodedImageFormat.Png ? "" : " of this kind")} cannot be decoded at a reduced size here)"
             : limits.MinShorterSide is int shorter ? $", even reduced as far as the preprocessing allows (shorter side {shorter})" : "";
         return LumenException.InputData(
-            $"Image '{path}' is {width}x{height} pixels; decoding it needs about {InputLimits.Describe(DecodePlan.Cost(width, height, streams))}, " +
-            $"above the input memory limit of {InputLimits.Describe(limits.MaxBytes)}{why}; downscale the image first, or {InputLimits.HowToRaise} " +
+            $"Image '{path}' is {width}x{height} pixels; decoding it needs about {ByteCount.Describe(DecodePlan.Cost(width, height, streams))}, " +
+            $"above the input memory limit of {ByteCount.Describe(limits.MaxBytes)}{why}; downscale the image first, or {InputLimits.HowToRaise} " +
             "or ImagePreprocessing.MaxDecodeBytes.");
     }
 

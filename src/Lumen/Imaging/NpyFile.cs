@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 using Lumen.IO;
+using Lumen.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -187,8 +188,8 @@ public static class NpyFile
             if (expected > maxBytes)
             {
                 throw LumenException.InputData(
-                    $"NumPy file '{path}' holds an array of shape ({shape}) of {header.Descr}, {InputLimits.Describe(expected)} of data, above the input memory limit of " +
-                    $"{InputLimits.Describe(maxBytes)}; use a smaller array, or {InputLimits.HowToRaise}.");
+                    $"NumPy file '{path}' holds an array of shape ({shape}) of {header.Descr}, {ByteCount.Describe(expected)} of data, above the input memory limit of " +
+                    $"{ByteCount.Describe(maxBytes)}; use a smaller array, or {InputLimits.HowToRaise}.");
             }
         }
         catch (OverflowException)

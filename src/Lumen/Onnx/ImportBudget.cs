@@ -1,4 +1,5 @@
 using System.Globalization;
+using Lumen.Runtime;
 
 namespace Lumen.Onnx;
 
@@ -66,9 +67,9 @@ internal sealed class ImportBudget
         long bytes = Bytes(elements, elementSize);
         if (bytes > Limit - reserved)
         {
-            string inUse = reserved > 0 ? $" on top of the {Describe(reserved)} already in use" : "";
+            string inUse = reserved > 0 ? $" on top of the {ByteCount.Describe(reserved)} already in use" : "";
             throw LumenException.Model(
-                $"ONNX model '{model}' would need {Describe(bytes)} for {what} while importing{inUse}, over the import memory limit of {Describe(Limit)}; " +
+                $"ONNX model '{model}' would need {ByteCount.Describe(bytes)} for {what} while importing{inUse}, over the import memory limit of {ByteCount.Describe(Limit)}; " +
                 $"if the model is genuine, raise the limit with OnnxImportOptions.MaxImportBytes or the environment variable {Variable} (e.g. {Variable}=4G)");
         }
 
@@ -106,13 +107,6 @@ internal sealed class ImportBudget
 
     /// <summary>The sum of two non-negative numbers, saturating at <see cref="long.MaxValue"/>.</summary>
     public static long Add(long a, long b) => a > long.MaxValue - b ? long.MaxValue : a + b;
-
-    private static string Describe(long bytes) => bytes switch
-    {
-        >= 1L << 30 => string.Create(CultureInfo.InvariantCulture, $"{bytes / (double)(1L << 30):0.#} GiB"),
-        >= 1L << 20 => string.Create(CultureInfo.InvariantCulture, $"{bytes / (double)(1L << 20):0.#} MiB"),
-        _ => string.Create(CultureInfo.InvariantCulture, $"{bytes} bytes"),
-    };
 
     private static long? ParseBytes(string text)
     {

@@ -43,7 +43,7 @@ public static class GradientMemory
     public static int InputsPerPass(ExplainableModel model, int requested, bool withGradients = true)
     {
         long perInput = Math.Max(1, (withGradients ? BytesFactor : 1) * LayerOutputBytes(model));
-        long budget = (long)(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes * MemoryShare);
+        long budget = (long)(MemoryBudget.ProcessBytes * MemoryShare);
         return (int)Math.Clamp(budget / perInput, 1, Math.Max(1, requested));
     }
 

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Lumen.Runtime;
 
 /// <summary>
@@ -26,19 +24,6 @@ public static class MemoryBudget
     public static void Require(double bytes, string what, string fix)
     {
         if (bytes <= Bytes) return;
-        throw LumenException.Usage($"{what} would need {Format(bytes)} of memory, more than the {Format(Bytes)} one step may take ({Share:P0} of the {Format(ProcessBytes)} this process may use); {fix}");
-    }
-
-    /// <summary>A byte count in the largest unit that keeps it at least 1 (e.g. "1.5 GB").</summary>
-    public static string Format(double bytes)
-    {
-        string[] units = ["bytes", "KB", "MB", "GB", "TB", "PB"];
-        int unit = 0;
-        while (bytes >= 1024 && unit < units.Length - 1)
-        {
-            bytes /= 1024;
-            unit++;
-        }
-        return unit == 0 ? $"{bytes:F0} bytes" : string.Format(CultureInfo.InvariantCulture, "{0:0.#} {1}", bytes, units[unit]);
+        throw LumenException.Usage($"{what} would need {ByteCount.Describe(bytes)} of memory, more than the {ByteCount.Describe(Bytes)} one step may take ({Share:P0} of the {ByteCount.Describe(ProcessBytes)} this process may use); {fix}");
     }
 }
