@@ -35,6 +35,7 @@ rid=${LUMEN_TOOL_RIDS:-$(dotnet --info | sed -n 's/^ *RID: *//p' | head -n 1)}
 [ -n "$rid" ] || fail "could not tell this machine's runtime identifier; set LUMEN_TOOL_RIDS"
 feed="$work/feed"
 
+step "free disk space: $(df -h --output=avail "$work" | tail -n 1 | tr -d ' ')"
 step "packing Lumen and Lumen.Cli $version (tool platforms: $rid)"
 dotnet pack "$root/src/Lumen" -c Release -o "$feed" -p:Version="$version" --nologo -v quiet
 dotnet pack "$root/src/Lumen.Cli" -c Release -o "$feed" -p:Version="$version" \
@@ -68,7 +69,15 @@ sed "s#</ItemGroup>#  <PackageVersion Include=\"Lumen\" Version=\"$version\" />\
   "$root/Directory.Packages.props" > "$sample/Directory.Packages.props"
 sed -i 's#<Project>#<Project>\n  <PropertyGroup><ManagePackageVersionsCentrally>true</ManagePackageVersionsCentrally></PropertyGroup>#' \
   "$sample/Directory.Packages.props"
-echo '<Project />' > "$sample/Directory.Build.props"
+# Hard links into the NuGet cache instead of a copy of libtorch per platform (as the repository's own build does).
+cat > "$sample/Directory.Build.props" <<'EOF'
+<Project>
+  <PropertyGroup>
+    <CreateHardLinksForCopyLocalIfPossible>true</CreateHardLinksForCopyLocalIfPossible>
+    <CreateHardLinksForCopyFilesToOutputDirectoryIfPossible>true</CreateHardLinksForCopyFilesToOutputDirectoryIfPossible>
+  </PropertyGroup>
+</Project>
+EOF
 echo '<Project />' > "$sample/Directory.Build.targets"
 cat > "$sample/NuGet.config" <<EOF
 <?xml version="1.0" encoding="utf-8"?>
