@@ -60,6 +60,10 @@ public sealed class SegmentationOutputTests
         Assert.Equal(2, wrong.ExitCode);
         Assert.Contains("seg:", wrong.Error);
         Assert.Single(wrong.Error.Trim().Split('\n'));
+
+        var report = CliRunner.Run("report", "--model", path, "--input", input, "--method", "gradcam", "--target", "seg:0", "--out", folder.File("report"));
+        Assert.Equal(2, report.ExitCode);
+        Assert.Contains("use lumen explain for a segmentation model", report.Error);
     }
 
     [Fact]
