@@ -40,7 +40,7 @@ public static class ExplainRunner
         try
         {
             var files = Write(request, input, attributions);
-            return Summarize(model, input, logits, attributions, files);
+            return Summarize(model, input, logits, attributions, files, target);
         }
         finally
         {
@@ -77,14 +77,14 @@ public static class ExplainRunner
         return [.. staged.Commit()];
     }
 
-    private static ExplainSummary Summarize(ExplainableModel model, ExplainInput input, Tensor logits, List<Attribution> attributions, List<string> files)
+    private static ExplainSummary Summarize(ExplainableModel model, ExplainInput input, Tensor logits, List<Attribution> attributions, List<string> files, Target target)
     {
         using var scope = NewDisposeScope();
         var images = logits.dim() == 4
             ? SegmentationImages(model, input, logits, attributions)
             : ClassifierImages(model, input, logits, attributions);
         var methods = attributions.Select(a => new MethodSummary(a.Method, a.Layer, a.Settings, a.Values.shape, a.Extras.Count > 0 ? a.Extras : null)).ToList();
-        return new ExplainSummary { Model = model.Name, Images = images, Methods = methods, Files = files };
+        return new ExplainSummary { Model = model.Name, Target = target.Description, Images = images, Methods = methods, Files = files };
     }
 
     private static List<ImageSummary> ClassifierImages(ExplainableModel model, ExplainInput input, Tensor logits, List<Attribution> attributions)

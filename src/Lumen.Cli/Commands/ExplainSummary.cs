@@ -9,6 +9,9 @@ public sealed class ExplainSummary
     /// <summary>The model's name.</summary>
     [JsonPropertyName("model")] public required string Model { get; init; }
 
+    /// <summary>What was explained, e.g. <c>predicted</c>, <c>class 3</c>, <c>3+7</c> or <c>segmentation class 2 over a mask</c>.</summary>
+    [JsonPropertyName("target"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Target { get; init; }
+
     /// <summary>One entry per image.</summary>
     [JsonPropertyName("images")] public required IReadOnlyList<ImageSummary> Images { get; init; }
 
@@ -32,7 +35,10 @@ public sealed class ExplainSummary
             string prediction = image.Segmentation
                 ? $"mostly {image.PredictedLabel} (class {image.Predicted} on {image.Probability:P1} of the pixels)"
                 : $"predicted {image.PredictedLabel} (class {image.Predicted}, p = {image.Probability:F3})";
-            writer.WriteLine($"{image.Name}: {prediction}, explained class {string.Join("/", image.Explained.Distinct())}");
+            string explained = image.Explained.All(c => c >= 0)
+                ? $"explained class {string.Join("/", image.Explained.Distinct())}"
+                : $"explained {Target ?? "a function of the output"}";
+            writer.WriteLine($"{image.Name}: {prediction}, {explained}");
         }
         writer.WriteLine($"{Files.Count} files written for {Methods.Count} method(s): {string.Join(", ", Methods.Select(m => m.Name))}");
         foreach (var method in Methods.Where(m => m.Settings.Count > 0))

@@ -48,6 +48,7 @@ public sealed class CamExtrasCliTests
         Assert.True(json.ExitCode == 0, json.Error);
         Assert.Contains("\"layer-choice\": \"automatic\"", json.Output);
         Assert.Contains("\"eigen-smooth\": \"true\"", json.Output);
+        Assert.Contains("\"target\": \"3+7\"", json.Output);
     }
 
     [Theory]
