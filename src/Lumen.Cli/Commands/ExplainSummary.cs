@@ -21,8 +21,15 @@ public sealed class ExplainSummary
     /// <summary>Every file written, in order.</summary>
     [JsonPropertyName("files")] public required IReadOnlyList<string> Files { get; init; }
 
-    /// <summary>The summary as indented JSON.</summary>
-    public string ToJson() => JsonSerializer.Serialize(this, new JsonSerializerOptions { WriteIndented = true });
+    /// <summary>
+    /// The summary as indented JSON for standard output: characters such as + in <c>3+7</c> are written as they are
+    /// (quotes, backslashes and control characters are still escaped), not as \u escapes meant for HTML.
+    /// </summary>
+    public string ToJson() => JsonSerializer.Serialize(this, new JsonSerializerOptions
+    {
+        WriteIndented = true,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
 
     /// <summary>
     /// A few lines for a person: each image's prediction, the files written, and each method's settings as used
