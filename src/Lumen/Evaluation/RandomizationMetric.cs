@@ -27,6 +27,9 @@ public sealed class RandomizationMetric : IExplanationMetric
     public string Name => "randomization";
 
     /// <inheritdoc />
+    public MetricCategory Category => MetricCategory.Randomisation;
+
+    /// <inheritdoc />
     public IReadOnlyList<MetricValues> Evaluate(MetricContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
