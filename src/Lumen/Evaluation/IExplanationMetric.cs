@@ -1,3 +1,5 @@
+using Lumen.Models;
+
 namespace Lumen.Evaluation;
 
 /// <summary>A measure of how far an explanation can be trusted, computed for every image of a batch.</summary>
@@ -12,7 +14,7 @@ public interface IExplanationMetric
     /// <summary>The values of the metric (some metrics give several, e.g. MoRF and LeRF) for every image.</summary>
     IReadOnlyList<MetricValues> Evaluate(MetricContext context);
 
-    /// <summary>Why the metric cannot run with <paramref name="settings"/> (e.g. a localisation metric without a
-    /// region), or null when it can. <c>--metric all</c> skips such metrics and says why.</summary>
-    string? Unavailable(EvaluationSettings settings) => null;
+    /// <summary>Why the metric cannot run on <paramref name="model"/> with <paramref name="settings"/> (e.g. a
+    /// localisation metric without a region), or null when it can. <c>--metric all</c> skips such metrics and says why.</summary>
+    string? Unavailable(ExplainableModel model, EvaluationSettings settings) => null;
 }

@@ -36,6 +36,9 @@ public sealed class InputInvariance : IExplanationMetric
     public MetricCategory Category => MetricCategory.Axiomatic;
 
     /// <inheritdoc />
+    public string? Unavailable(ExplainableModel model, EvaluationSettings settings) => ModelRandomization.CopyUnavailable(model);
+
+    /// <inheritdoc />
     public IReadOnlyList<MetricValues> Evaluate(MetricContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
@@ -75,12 +78,12 @@ public sealed class InputInvariance : IExplanationMetric
         ArgumentNullException.ThrowIfNull(model);
         if (model.ResolveLayer(layer) is not nn.Module<Tensor, Tensor> module)
             throw LumenException.Usage($"input-invariance: the first layer '{layer}' of {model.Name} does not take one tensor");
-        Tensor? cached = null;
+        Tensor? shifted = null, zero = null;
         bool inside = false;
         var handle = module.register_forward_hook((m, input, output) =>
         {
             if (inside) return output;
-            if (cached is null || !cached.shape.Skip(1).SequenceEqual(output.shape.Skip(1)))
+            if (shifted is null || zero is null || !shifted.shape.Skip(1).SequenceEqual(output.shape.Skip(1)))
             {
                 inside = true;
                 try
@@ -88,22 +91,27 @@ public sealed class InputInvariance : IExplanationMetric
                     using var noGrad = no_grad();
                     using var scope = NewDisposeScope();
                     long[] single = new[] { 1L }.Concat(input.shape.Skip(1)).ToArray();
-                    Tensor response = m.call(torch.full(single, shift, dtype: input.dtype, device: input.device))
-                        - m.call(torch.zeros(single, dtype: input.dtype, device: input.device));
-                    cached?.Dispose();
-                    cached = response.detach().MoveToOuterDisposeScope();
+                    Tensor onShift = m.call(torch.full(single, shift, dtype: input.dtype, device: input.device)).detach();
+                    Tensor onZero = m.call(torch.zeros(single, dtype: input.dtype, device: input.device)).detach();
+                    shifted?.Dispose();
+                    zero?.Dispose();
+                    shifted = onShift.DetachFromDisposeScope();
+                    zero = onZero.DetachFromDisposeScope();
                 }
                 finally
                 {
                     inside = false;
                 }
             }
-            return output - cached;
+            // (W∗(x + s) + b − (W∗s + b)) + b: where the window is all shift (a constant background) the first
+            // difference is exactly 0, so the layer gives exactly what the model gives, ties included.
+            return output - shifted + zero;
         });
         return new Removal(() =>
         {
             handle.remove();
-            cached?.Dispose();
+            shifted?.Dispose();
+            zero?.Dispose();
         });
     }
 

@@ -1,3 +1,4 @@
+using Lumen.Models;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -42,14 +43,14 @@ public sealed class LocalizationMetric : IExplanationMetric
     public MetricCategory Category => MetricCategory.Localisation;
 
     /// <inheritdoc />
-    public string? Unavailable(EvaluationSettings settings) =>
+    public string? Unavailable(ExplainableModel model, EvaluationSettings settings) =>
         settings?.Region is null ? "it needs the region known to matter (--mask FILE or --box x0,y0,x1,y1)" : null;
 
     /// <inheritdoc />
     public IReadOnlyList<MetricValues> Evaluate(MetricContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        string? missing = Unavailable(context.Settings);
+        string? missing = Unavailable(context.Model, context.Settings);
         if (missing is not null) throw LumenException.Usage($"{Name}: {missing}");
         using var relevance = context.PixelRelevance();
         return new[] { new MetricValues(Name, measure(relevance, context.Settings.Region!, context.Settings)) };

@@ -30,6 +30,9 @@ public sealed class RandomizationMetric : IExplanationMetric
     public MetricCategory Category => MetricCategory.Randomisation;
 
     /// <inheritdoc />
+    public string? Unavailable(ExplainableModel model, EvaluationSettings settings) => ModelRandomization.CopyUnavailable(model);
+
+    /// <inheritdoc />
     public IReadOnlyList<MetricValues> Evaluate(MetricContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
