@@ -32,16 +32,17 @@ public static class EvaluateCommand
         var batchSize = new Option<int>("--batch-size") { Description = "perturbed inputs per forward pass", DefaultValueFactory = _ => EvaluationOptions.DefaultBatchSize };
         var seed = new Option<int>("--seed") { Description = "seed of every random draw: randomized parameters, sensitivity and infidelity noise, correlation subsets, ROAD noise, the random-logit class", DefaultValueFactory = _ => 0 };
         var radius = new Option<double>("--radius") { Description = "half-width of the uniform input noise of max-sensitivity, in model-input units", DefaultValueFactory = _ => defaults.SensitivityRadius };
-        var samples = new Option<int>("--samples") { Description = "noisy copies per image of max-sensitivity and infidelity", DefaultValueFactory = _ => defaults.SensitivitySamples };
+        var samples = new Option<int>("--samples") { Description = "noisy copies per image of max-sensitivity, local-lipschitz and infidelity", DefaultValueFactory = _ => defaults.SensitivitySamples };
         var masks = new Option<string[]>("--mask") { Description = "the region known to matter for the localisation metrics: a .npy ([H, W] or [N, H, W], non-zero inside) or an image (non-black inside) at the model's input size; one for all images or one per image", AllowMultipleArgumentsPerToken = true };
         var box = new Option<string?>("--box") { Description = "the region for the localisation metrics as a box x0,y0,x1,y1 in input pixels (x1, y1 exclusive), the same for all images" };
+        var lipschitzNoise = new Option<double>("--lipschitz-noise") { Description = "standard deviation of the Gaussian input noise of local-lipschitz, in model-input units", DefaultValueFactory = _ => defaults.LipschitzNoise };
         var runs = new Option<int>("--runs") { Description = "random pixel subsets per image of faithfulness-correlation", DefaultValueFactory = _ => defaults.CorrelationRuns };
         var subset = new Option<int?>("--subset") { Description = "pixels per subset of faithfulness-correlation (default: one image row)" };
         var noise = new Option<double>("--noise") { Description = "standard deviation of infidelity's Gaussian perturbations, in model-input units", DefaultValueFactory = _ => defaults.InfidelityNoise };
         var percentages = new Option<string?>("--percentages") { Description = $"percentages of pixels ROAD removes, comma-separated (default {string.Join(",", defaults.RoadPercentages)})" };
         var topK = new Option<int?>("--top-k") { Description = "the k of top-k-intersection (default: 2 % of the pixels)" };
         var inputShift = new Option<double>("--input-shift") { Description = "the constant added to the input by input-invariance", DefaultValueFactory = _ => defaults.InputShift };
-        foreach (Option option in new Option[] { images, array, methods, metrics, target, layer, parameters, output, step, replacement, region, score, batchSize, seed, radius, samples, masks, box, runs, subset, noise, percentages, topK, inputShift }) command.Add(option);
+        foreach (Option option in new Option[] { images, array, methods, metrics, target, layer, parameters, output, step, replacement, region, score, batchSize, seed, radius, samples, lipschitzNoise, masks, box, runs, subset, noise, percentages, topK, inputShift }) command.Add(option);
 
         command.SetAction(parsed =>
         {
@@ -62,6 +63,7 @@ public static class EvaluateCommand
                 parsed.GetValue(seed),
                 parsed.GetValue(radius),
                 parsed.GetValue(samples),
+                parsed.GetValue(lipschitzNoise),
                 parsed.GetValue(masks) ?? Array.Empty<string>(),
                 parsed.GetValue(box),
                 parsed.GetValue(runs),

@@ -17,6 +17,7 @@ namespace Lumen.Cli.Commands;
 /// <param name="Seed">--seed of the randomized parameters and of the sensitivity noise.</param>
 /// <param name="Radius">--radius of the sensitivity noise.</param>
 /// <param name="Samples">--samples: noisy copies per image for sensitivity and infidelity.</param>
+/// <param name="LipschitzNoise">--lipschitz-noise: standard deviation of local-lipschitz's input noise.</param>
 /// <param name="Masks">--mask files (one for all images or one per image), or empty.</param>
 /// <param name="Box">--box x0,y0,x1,y1, or null.</param>
 /// <param name="Runs">--runs: random subsets per image of faithfulness correlation.</param>
@@ -42,6 +43,7 @@ public sealed record EvaluateRequest(
     int Seed,
     double Radius,
     int Samples,
+    double LipschitzNoise,
     IReadOnlyList<string> Masks,
     string? Box,
     int Runs,

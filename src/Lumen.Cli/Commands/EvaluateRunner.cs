@@ -36,6 +36,7 @@ public static class EvaluateRunner
         if (request.Runs < 2) throw LumenException.Usage($"--runs {request.Runs}: faithfulness-correlation needs at least 2 random subsets");
         if (request.Subset is < 1) throw LumenException.Usage($"--subset {request.Subset}: expected a positive number of pixels");
         if (!(request.Noise > 0) || double.IsInfinity(request.Noise)) throw LumenException.Usage($"--noise {request.Noise}: expected a positive standard deviation");
+        if (!(request.LipschitzNoise > 0) || double.IsInfinity(request.LipschitzNoise)) throw LumenException.Usage($"--lipschitz-noise {request.LipschitzNoise}: expected a positive standard deviation");
         if (request.TopK is < 1) throw LumenException.Usage($"--top-k {request.TopK}: expected a positive number of pixels");
         if (!double.IsFinite(request.InputShift) || request.InputShift == 0) throw LumenException.Usage($"--input-shift {request.InputShift}: expected a non-zero number");
         if (request.Masks.Count > 0 && request.Box is not null) throw LumenException.Usage("give the region with --mask or with --box, not both");
@@ -47,6 +48,7 @@ public static class EvaluateRunner
             SensitivityRadius = request.Radius,
             SensitivitySamples = request.Samples,
             InfidelitySamples = request.Samples,
+            LipschitzNoise = request.LipschitzNoise,
             InfidelityNoise = request.Noise,
             CorrelationRuns = request.Runs,
             CorrelationSubset = request.Subset,

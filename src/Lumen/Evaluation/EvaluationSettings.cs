@@ -19,6 +19,10 @@ public sealed record EvaluationSettings
     /// <summary>The number of noisy copies per image of the sensitivity metrics (Captum's 10).</summary>
     public int SensitivitySamples { get; init; } = 10;
 
+    /// <summary>The standard deviation of the Gaussian input noise of the local Lipschitz estimate, in model-input units
+    /// (Quantus's 0.1).</summary>
+    public double LipschitzNoise { get; init; } = 0.1;
+
     /// <summary>The number of random subsets per image of faithfulness correlation (Quantus's 100).</summary>
     public int CorrelationRuns { get; init; } = 100;
 

@@ -13,6 +13,7 @@ public static class MetricCatalog
         Infidelity.Instance,
         Road.Instance,
         SensitivityMetric.Instance,
+        LocalLipschitz.Instance,
         LocalizationMetric.PointingGame,
         LocalizationMetric.RelevanceMass,
         LocalizationMetric.RelevanceRank,
