@@ -31,28 +31,70 @@ public static class LinearConceptClassifier
         Tensor mean = features.mean(new long[] { 0 }, keepdim: true);
         Tensor deviation = features.std(0, keepdim: true).clamp_min(1e-12);
         Tensor standard = (features - mean) / deviation;
-        var weights = new TorchSharp.Modules.Parameter(torch.zeros(features.shape[1], dtype: ScalarType.Float64, device: features.device));
-        var bias = new TorchSharp.Modules.Parameter(torch.zeros(1, dtype: ScalarType.Float64, device: features.device));
-        using var optimizer = torch.optim.Adam(new[] { weights, bias }, lr: options.LearningRate);
-        for (int step = 0; step < options.Iterations; step++)
-        {
-            using var stepScope = NewDisposeScope();
-            optimizer.zero_grad();
-            Tensor margins = labels * (standard.matmul(weights) + bias);
-            Tensor loss = nn.functional.softplus(-margins).mean() + options.L2 / 2 * weights.pow(2).sum();
-            loss.backward();
-            optimizer.step();
-        }
-        Tensor direction = (weights.detach() / deviation.squeeze(0));
+        var (weightValues, biasValue) = Fit(standard.contiguous().cpu().data<double>().ToArray(), labels.cpu().data<double>().ToArray(),
+            (int)standard.shape[1], options);
+        Tensor weights = torch.tensor(weightValues, dtype: ScalarType.Float64, device: features.device);
+        Tensor bias = torch.tensor(biasValue, dtype: ScalarType.Float64, device: features.device);
+        Tensor direction = weights / deviation.squeeze(0);
         double norm = direction.norm().item<double>();
         if (!(norm > 0)) throw LumenException.Usage("the concept and the other images give the same activations: no direction separates them");
         direction = direction / norm;
         Tensor centred = mean.squeeze(0);
         double Accuracy(Tensor x, double sign) => x.shape[0] == 0 ? double.NaN
-            : (((x - centred).matmul(direction) + bias.detach() / norm).mul(sign).gt(0)).to_type(ScalarType.Float64).sum().item<double>();
+            : (((x - centred).matmul(direction) + bias / norm).mul(sign).gt(0)).to_type(ScalarType.Float64).sum().item<double>();
         long held = conceptTest.shape[0] + otherTest.shape[0];
         double accuracy = held == 0 ? double.NaN : (Accuracy(conceptTest, 1) + Accuracy(otherTest, -1)) / held;
         return new ConceptActivationVector(direction.contiguous().MoveToOuterDisposeScope(), accuracy);
+    }
+
+    /// <summary>
+    /// Minimises mean(softplus(−y (X w + b))) + α/2 ‖w‖² by full-batch Adam (β = 0.9, 0.999, ε = 1e-8, as PyTorch's)
+    /// from zero, in managed float64 arithmetic: the problem is small (tens of images) and the steps are many.
+    /// </summary>
+    private static (double[] Weights, double Bias) Fit(double[] x, double[] y, int features, ConceptClassifierOptions options)
+    {
+        int rows = y.Length;
+        var w = new double[features];
+        double b = 0;
+        var mw = new double[features];
+        var vw = new double[features];
+        double mb = 0, vb = 0;
+        var dz = new double[rows];
+        var gw = new double[features];
+        const double beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8;
+        for (int step = 1; step <= options.Iterations; step++)
+        {
+            double gb = 0;
+            for (int i = 0; i < rows; i++)
+            {
+                double z = b;
+                int offset = i * features;
+                for (int j = 0; j < features; j++) z += x[offset + j] * w[j];
+                double margin = y[i] * z;
+                // d softplus(−m) / dz = −y · sigmoid(−m), averaged over the rows.
+                dz[i] = -y[i] / (1 + Math.Exp(margin)) / rows;
+                gb += dz[i];
+            }
+            for (int j = 0; j < features; j++) gw[j] = options.L2 * w[j];
+            for (int i = 0; i < rows; i++)
+            {
+                int offset = i * features;
+                double d = dz[i];
+                for (int j = 0; j < features; j++) gw[j] += x[offset + j] * d;
+            }
+            double correction1 = 1 - Math.Pow(beta1, step), correction2 = 1 - Math.Pow(beta2, step);
+            double stepSize = options.LearningRate / correction1;
+            for (int j = 0; j < features; j++)
+            {
+                mw[j] = beta1 * mw[j] + (1 - beta1) * gw[j];
+                vw[j] = beta2 * vw[j] + (1 - beta2) * gw[j] * gw[j];
+                w[j] -= stepSize * mw[j] / (Math.Sqrt(vw[j] / correction2) + epsilon);
+            }
+            mb = beta1 * mb + (1 - beta1) * gb;
+            vb = beta2 * vb + (1 - beta2) * gb * gb;
+            b -= stepSize * mb / (Math.Sqrt(vb / correction2) + epsilon);
+        }
+        return (w, b);
     }
 
     private static (Tensor Train, Tensor Test) Split(Tensor x, double testShare, Random random)
