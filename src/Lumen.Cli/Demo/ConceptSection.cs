@@ -22,7 +22,9 @@ internal static class ConceptSection
     /// <summary>The layer whose activations are tested: the last convolutional block's pooled output.</summary>
     public const string Layer = "pool2";
 
-    private const int SetSize = 50;
+    /// <summary>Images per concept and random set, fewer when the test set is small (at least 2).</summary>
+    private const int MaxSetSize = 50;
+
     private const int ClassImages = 100;
     private const int Seed = 0;
 
@@ -31,19 +33,23 @@ internal static class ConceptSection
         using var scope = NewDisposeScope();
         using var others = ShortcutData.OtherClassesStamped(data.Test, settings);
         var unstampedOthers = data.Test.Inputs.index_select(0, data.Test.Labels.ne(settings.TargetClass).nonzero().view(-1));
-        var order = Enumerable.Range(SetSize, (int)unstampedOthers.shape[0] - SetSize).ToArray();
+        // The concept takes the first set, the TcavOptions.DefaultRandomRuns + 1 random sets the others: all disjoint.
+        int setSize = (int)Math.Min(MaxSetSize, unstampedOthers.shape[0] / (TcavOptions.DefaultRandomRuns + 2));
+        var classIndices = data.Test.Labels.eq(settings.TargetClass).nonzero().view(-1);
+        if (setSize < 2 || classIndices.shape[0] < 1)
+            throw LumenException.InputData($"the concept test needs {2 * (TcavOptions.DefaultRandomRuns + 2)} test images of other classes and one of class {settings.TargetClass}; the test set has {unstampedOthers.shape[0]} and {classIndices.shape[0]}");
+        var order = Enumerable.Range(setSize, (int)unstampedOthers.shape[0] - setSize).ToArray();
         new Random(Seed).Shuffle(order);
         var randomSets = Enumerable.Range(0, TcavOptions.DefaultRandomRuns + 1)
-            .Select(set => unstampedOthers.index_select(0, torch.tensor(order.Skip(set * SetSize).Take(SetSize).Select(i => (long)i).ToArray())))
+            .Select(set => unstampedOthers.index_select(0, torch.tensor(order.Skip(set * setSize).Take(setSize).Select(i => (long)i).ToArray())))
             .ToList();
-        var concept = new ConceptSet("tag", others.Inputs.narrow(0, 0, SetSize));
-        var classIndices = data.Test.Labels.eq(settings.TargetClass).nonzero().view(-1);
+        var concept = new ConceptSet("tag", others.Inputs.narrow(0, 0, setSize));
         var shirts = data.Test.Inputs.index_select(0, classIndices.narrow(0, 0, Math.Min(ClassImages, classIndices.shape[0])));
         var options = new TcavOptions { Seed = Seed, Hypotheses = 2 };
         TcavResult Test(ExplainableModel model) =>
             Tcav.Run(model, Layer, shirts.to(model.Device.Torch), settings.TargetClass, [concept with { Inputs = concept.Inputs.to(model.Device.Torch) }],
                 [.. randomSets.Select(set => set.to(model.Device.Torch))], options)[0];
-        return new ConceptFindings(Test(clean), Test(shortcut), Layer, SetSize, (int)shirts.shape[0]);
+        return new ConceptFindings(Test(clean), Test(shortcut), Layer, setSize, (int)shirts.shape[0]);
     }
 
     public static void Add(HtmlReport report, DemoData data, ShortcutSettings settings, ConceptFindings findings)

@@ -34,6 +34,8 @@ public static class MetricCatalog
     {
         ArgumentNullException.ThrowIfNull(name);
         var found = All.FirstOrDefault(metric => metric.Name == name.Trim().ToLowerInvariant());
-        return found ?? throw LumenException.Usage($"unknown metric '{name}'; expected '{AllName}' or one of {string.Join(", ", All.Select(metric => metric.Name))}");
+        if (found is not null) return found;
+        string closest = Models.NameSuggestions.Closest(name, All.Select(metric => metric.Name), 1)[0];
+        throw LumenException.Usage($"unknown metric '{name}' (did you mean '{closest}'?); expected '{AllName}' or one of {string.Join(", ", All.Select(metric => metric.Name))}");
     }
 }
