@@ -22,7 +22,7 @@ public sealed class DeepLift : IAttributionMethod
     /// <param name="model">The explained model.</param>
     /// <param name="baseline">The reference input x′; null for zeros.</param>
     /// <param name="internalBatchSize">At most this many model inputs (input and reference count as two) per pass.</param>
-    public DeepLift(ExplainableModel model, Baseline? baseline = null, int internalBatchSize = IntegratedGradients.DefaultInternalBatchSize)
+    public DeepLift(ExplainableModel model, Baseline? baseline = null, int internalBatchSize = PathSettings.DefaultInternalBatchSize)
     {
         if (internalBatchSize <= 1) throw LumenException.Usage($"--param internal-batch-size={internalBatchSize}: expected at least 2 (an input and its reference)");
         this.model = model;

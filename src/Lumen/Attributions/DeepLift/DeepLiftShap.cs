@@ -22,7 +22,7 @@ public sealed class DeepLiftShap : IAttributionMethod, IDisposable
     /// <param name="references">The references [B, C, H, W] (copied; the caller keeps ownership).</param>
     /// <param name="description">How the references are named in the settings, e.g. their file.</param>
     /// <param name="internalBatchSize">At most this many model inputs (input and reference count as two) per pass.</param>
-    public DeepLiftShap(ExplainableModel model, Tensor references, string description = "custom", int internalBatchSize = IntegratedGradients.DefaultInternalBatchSize)
+    public DeepLiftShap(ExplainableModel model, Tensor references, string description = "custom", int internalBatchSize = PathSettings.DefaultInternalBatchSize)
     {
         ArgumentNullException.ThrowIfNull(references);
         if (internalBatchSize <= 1) throw LumenException.Usage($"--param internal-batch-size={internalBatchSize}: expected at least 2 (an input and its reference)");
@@ -79,7 +79,7 @@ public sealed class DeepLiftShap : IAttributionMethod, IDisposable
     public void Dispose() => references.Dispose();
 
     /// <summary>Reads the references from a .npy file [B, C, H, W] (or [C, H, W] for one).</summary>
-    public static DeepLiftShap FromFile(ExplainableModel model, string path, int internalBatchSize = IntegratedGradients.DefaultInternalBatchSize)
+    public static DeepLiftShap FromFile(ExplainableModel model, string path, int internalBatchSize = PathSettings.DefaultInternalBatchSize)
     {
         using var values = ReferenceSet.Read(path, "baselines");
         return new DeepLiftShap(model, values, path, internalBatchSize);

@@ -34,7 +34,7 @@ public sealed class GradientShap : IAttributionMethod, IDisposable
     /// <param name="seed">The seed of the draws.</param>
     /// <param name="internalBatchSize">At most this many model inputs per forward and backward pass.</param>
     public GradientShap(ExplainableModel model, Tensor references, string description = "custom", int samples = DefaultSamples,
-        double stdev = DefaultStdev, int seed = 0, int internalBatchSize = IntegratedGradients.DefaultInternalBatchSize)
+        double stdev = DefaultStdev, int seed = 0, int internalBatchSize = PathSettings.DefaultInternalBatchSize)
     {
         ArgumentNullException.ThrowIfNull(references);
         if (samples <= 0) throw LumenException.Usage($"--param samples={samples}: expected a positive number");
