@@ -28,7 +28,7 @@ public sealed class ExplainSummary
     public void WriteText(TextWriter writer)
     {
         foreach (var image in Images)
-            writer.WriteLine($"{image.Name}: predicted {image.PredictedLabel} (class {image.Predicted}, p = {image.Probability:F3}), explained class {string.Join("/", image.Explained.Distinct())}");
+            writer.WriteLine($"{image.Name}: predicted {image.PredictedLabel} (class {image.Predicted}, p = {image.Probability:F3}), explained class {string.Join("/", image.Explained.Distinct().Select(c => c < 0 ? "none (a neuron)" : c.ToString(System.Globalization.CultureInfo.InvariantCulture)))}");
         writer.WriteLine($"{Files.Count} files written for {Methods.Count} method(s): {string.Join(", ", Methods.Select(m => m.Name))}");
         foreach (var method in Methods.Where(m => m.Settings.Count > 0))
             writer.WriteLine($"  {method.Name}: {string.Join(", ", method.Settings.Select(s => $"{s.Key}={s.Value}"))}");

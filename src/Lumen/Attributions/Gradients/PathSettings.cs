@@ -19,7 +19,7 @@ public static class PathSettings
 
     /// <summary><c>internal-batch-size</c>.</summary>
     public static MethodSetting InternalBatchSize { get; } = new("internal-batch-size", DefaultInternalBatchSize.ToString(CultureInfo.InvariantCulture),
-        "at most this many model inputs (path points x images) per forward and backward pass (fewer when the pass would need over 40 % of memory)");
+        "at most this many model inputs (path points, references or samples x images) per forward and backward pass (fewer when the pass would need over 40 % of memory)");
 
     /// <summary><c>baseline</c> for methods that take one baseline.</summary>
     public static MethodSetting SingleBaseline { get; } = new("baseline", "zero", "zero, a number, blur, blur:SIGMA (pixels) or a .npy file [C, H, W] or [N, C, H, W]");
