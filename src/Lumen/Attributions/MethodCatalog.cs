@@ -49,7 +49,7 @@ public static class MethodCatalog
             true, Array.Empty<MethodSetting>(), LayerSettings.CreateGradientXActivation),
         new MethodDescriptor("internal-influence", "layer", "internal influence: the layer's gradient averaged along the input path; map [N, C, h, w]",
             true, LayerSettings.Path, LayerSettings.CreateInternalInfluence),
-        new MethodDescriptor("neuron-gradient", "neuron", "gradient of one neuron (--param neuron=LAYER:CHANNEL:ROW,COL) with respect to the input",
+        new MethodDescriptor("neuron-gradient", "neuron", "gradient of one neuron of a layer with respect to the input",
             false, NeuronSettings.NeuronOnly, NeuronSettings.CreateGradient),
         new MethodDescriptor("neuron-integrated-gradients", "neuron", "integrated gradients of one neuron's value",
             false, NeuronSettings.IntegratedGradients, NeuronSettings.CreateIntegratedGradients),
