@@ -2,7 +2,9 @@ using Lumen.Attributions.DeepLift;
 using Lumen.Attributions.Gradients;
 using Lumen.Imaging;
 using Lumen.Models;
+using Lumen.Models.Architectures;
 using Lumen.Tests.Models;
+using Lumen.Tests.Models.Architectures;
 using TorchSharp;
 using Xunit;
 using Xunit.Abstractions;
@@ -99,6 +101,39 @@ public sealed class DeepLiftTests : IDisposable
         double gap = (gradientSums - sums).abs().max().item<float>() / sums.abs().max().item<float>();
         output.WriteLine($"gradient x (x - x') misses completeness by {gap:P1} of the largest sum");
         Assert.True(gap > 0.05, $"gap {gap}");
+    }
+
+    /// <summary>
+    /// Lumen's resnet18 (batch norm with random statistics, residual additions, downsample shortcuts, a 3x3 max pool with
+    /// padding): Σ r = f(x) − f(x′) to 1e-4 of the score change, so the rule reaches every ReLU and pool of every block.
+    /// </summary>
+    [Fact]
+    public void CompletenessIsExactOnResNet18()
+    {
+        torch.manual_seed(21);
+        var module = ResNet.ResNet18(10);
+        ArchitectureTestSupport.RandomizeBatchNorms(module, 21);
+        using var resnet = new ExplainableModel(module, "resnet18", new long[] { 3, 64, 64 });
+        using var x = torch.randn(2, 3, 64, 64);
+        using var attribution = new Lumen.Attributions.DeepLift.DeepLift(resnet, Baseline.Blurred(3)).Attribute(x, Target.Predicted);
+        using var references = Baseline.Blurred(3).For(x);
+        using var referenceLogits = resnet.Predict(references);
+        for (int n = 0; n < 2; n++)
+        {
+            double change = attribution.TargetScores[n] - referenceLogits[n, attribution.Targets[n]].item<float>();
+            output.WriteLine($"resnet18 image {n}: f(x) - f(x') {change:G6}, delta {attribution.Extras["delta"][n]:E2}");
+            Assert.True(Math.Abs(attribution.Extras["delta"][n]) <= 1e-4 * Math.Max(1, Math.Abs(change)), $"image {n}");
+        }
+        Assert.Equal("resnet18", resnet.Name);
+    }
+
+    [Fact]
+    public void TorchVisionsResidualBlocksAreRefused()
+    {
+        using var resnet = new ExplainableModel(torchvision.models.resnet18(num_classes: 10), "torchvision-resnet18", new long[] { 3, 32, 32 });
+        var error = Assert.Throws<LumenException>(() => new Lumen.Attributions.DeepLift.DeepLift(resnet));
+        Assert.Equal(ErrorKind.Model, error.Kind);
+        Assert.Contains("cannot see inside", error.Message);
     }
 
     [Fact]
