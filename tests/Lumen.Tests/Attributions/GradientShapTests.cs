@@ -19,12 +19,18 @@ public sealed class GradientShapTests : IDisposable
     private readonly Tensor references = NpyFile.Read(ExtendedReference.DeepLiftShapBaselines);
     private readonly Target target = Target.Classes(Fixtures.ReferenceTargets);
 
+    /// <summary>
+    /// With no noise and one reference b this is (x − b) · mean_s ∂f/∂x (b + α_s (x − b)), a Monte Carlo form of integrated
+    /// gradients; with noise and eight references, the mean of (x̃ − b) times the gradient at each drawn point.
+    /// </summary>
     [Theory]
-    [InlineData(0.0)]
-    [InlineData(0.2)]
-    public void IsTheMeanOfTheGradientAtTheDrawnPointsTimesTheDifference(double stdev)
+    [InlineData(0.0, 1)]
+    [InlineData(0.0, 8)]
+    [InlineData(0.2, 8)]
+    public void IsTheMeanOfTheGradientAtTheDrawnPointsTimesTheDifference(double stdev, int referenceCount)
     {
-        using var method = new GradientShap(model, references, samples: 6, stdev: stdev, seed: 3, internalBatchSize: 8);
+        using var set = references.narrow(0, 0, referenceCount);
+        using var method = new GradientShap(model, set, samples: 6, stdev: stdev, seed: 3, internalBatchSize: 8);
         using var attribution = method.Attribute(inputs, target);
         using var draws = method.Draw(inputs);
         using var points = draws.Points();
@@ -38,6 +44,11 @@ public sealed class GradientShapTests : IDisposable
         }
         expected.div_(6);
         ReferenceComparison.AssertMatches(expected, attribution.Values, 1e-5);
+        if (referenceCount == 1 && stdev == 0)
+        {
+            Assert.True(draws.References.allclose(set.expand(24, -1, -1, -1), 0, 0));
+            Assert.True(draws.NoisyInputs.allclose(inputs.repeat(6, 1, 1, 1), 0, 0));
+        }
         bool noisy = !draws.NoisyInputs.allclose(inputs.repeat(6, 1, 1, 1), 0, 0);
         Assert.Equal(stdev > 0, noisy);
         Assert.InRange(draws.Alphas.min().item<float>(), 0f, 1f);
