@@ -9,7 +9,7 @@ namespace Lumen.Attributions.DeepLift;
 /// Decides, once per model, how DeepLift treats every leaf layer: linear (and affine) layers keep their gradient,
 /// element-wise non-linearities and max pooling get the rescale rule, and anything else is refused with a model error
 /// naming the layer, so that no layer is silently explained by its plain gradient. Containers must run only modules
-/// (nn.Sequential and Lumen's architectures), since a function applied inside a container's forward cannot be reached.
+/// (nn.Sequential, Lumen's architectures and imported ONNX graphs), since a function applied inside a container's forward cannot be reached.
 /// </summary>
 internal static class DeepLiftLayers
 {
@@ -21,7 +21,7 @@ internal static class DeepLiftLayers
         typeof(AdaptiveAvgPool1d), typeof(AdaptiveAvgPool2d), typeof(AdaptiveAvgPool3d), typeof(Flatten), typeof(Unflatten),
         typeof(Dropout), typeof(Dropout1d), typeof(Dropout2d), typeof(Dropout3d), typeof(BatchNorm1d), typeof(BatchNorm2d),
         typeof(BatchNorm3d), typeof(Identity), typeof(ZeroPad2d), typeof(ConstantPad1d), typeof(ConstantPad2d), typeof(ConstantPad3d),
-        typeof(PixelShuffle), typeof(PixelUnshuffle), typeof(Addition), typeof(Pad2d),
+        typeof(PixelShuffle), typeof(PixelUnshuffle), typeof(Addition), typeof(Pad2d), typeof(Onnx.Graph.ShapeLayer),
     };
 
     /// <summary>Element-wise non-linearities: the rescale multiplier (f(x) − f(r)) / (x − r).</summary>
@@ -68,6 +68,7 @@ internal static class DeepLiftLayers
         Type type = module.GetType();
         if (type == typeof(Sequential) || (type.IsGenericType && type.GetGenericTypeDefinition() is var open && (open == typeof(ModuleList<>) || open == typeof(ModuleDict<>)))) return;
         if (type.Namespace == typeof(Addition).Namespace) return; // Lumen's architectures: every operation is a module run with call()
+        if (type == typeof(Onnx.Graph.OnnxGraphModule)) return; // an imported graph runs every node with float data as a child layer
         throw LumenException.Model($"{method} cannot see inside '{name}' ({type.Name}) of {model.Name}: its forward() may apply functions (activations, products) that are not modules; build the model from nn.Sequential and modules or use a Lumen architecture");
     }
 }

@@ -43,6 +43,7 @@ internal static class RescaleAttribution
                 Tensor x = inputs.narrow(0, first, count);
                 Tensor r = references.narrow(0, first, count);
                 Tensor leaf = x.detach().clone().requires_grad_(true);
+                rescale.ExpectedBatch = 2L * count;
                 Tensor logits = model.Forward(torch.cat(new[] { leaf, r }, 0));
                 Target target = resolved.ForImages(imageOfPair.Skip(first).Take(count).ToArray());
                 Tensor scores = target.Score(logits.narrow(0, 0, count));

@@ -34,6 +34,12 @@ internal sealed class RescaleScope : IDisposable
         }
     }
 
+    /// <summary>
+    /// The batch size every non-linear layer must see in the current pass (inputs and references together), or null
+    /// for no check. A model that splits batches (an ONNX graph of fixed batch size) would pair the wrong rows.
+    /// </summary>
+    public long? ExpectedBatch { get; set; }
+
     /// <summary>How many non-linear layers the rule applies to.</summary>
     public int LayerCount => fired.Count;
 
@@ -61,6 +67,8 @@ internal sealed class RescaleScope : IDisposable
         var handle = module.register_forward_hook((_, input, output) =>
         {
             fired[name]++;
+            if (ExpectedBatch is long expected && input.shape[0] != expected)
+                throw LumenException.Model($"{methodName} runs inputs and references through {modelName} as one batch of {expected}, but layer '{name}' saw {input.shape[0]} rows (the model splits batches); export the model with a dynamic batch axis");
             if (SharesStorage(input, output))
                 throw LumenException.Model($"{methodName} needs the input of layer '{name}' of {modelName}, which overwrites it in place; build the layer with inplace: false");
             // The hook's result replaces the layer's output: the same values, with the rescale rule as backward pass.

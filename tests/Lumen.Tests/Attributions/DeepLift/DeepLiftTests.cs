@@ -3,6 +3,7 @@ using Lumen.Attributions.Gradients;
 using Lumen.Imaging;
 using Lumen.Models;
 using Lumen.Models.Architectures;
+using Lumen.Onnx;
 using Lumen.Tests.Models;
 using Lumen.Tests.Models.Architectures;
 using TorchSharp;
@@ -125,6 +126,26 @@ public sealed class DeepLiftTests : IDisposable
             Assert.True(Math.Abs(attribution.Extras["delta"][n]) <= 1e-4 * Math.Max(1, Math.Abs(change)), $"image {n}");
         }
         Assert.Equal("resnet18", resnet.Name);
+    }
+
+    /// <summary>
+    /// Imported ONNX graphs whose nodes are standard layers (a dynamic-batch PyTorch export, and a tf2onnx graph of fixed
+    /// batch 1 with two max pools): complete to 1e-4 of the score change.
+    /// </summary>
+    [Theory]
+    [InlineData("mnist.onnx")]
+    [InlineData("real/mnist_tf2onnx_op8.onnx")]
+    public void CompletenessIsExactOnImportedOnnxGraphs(string file)
+    {
+        using var imported = OnnxImporter.Load(Path.Combine(Fixtures.Root, "onnx", file));
+        using var attribution = new Lumen.Attributions.DeepLift.DeepLift(imported).Attribute(inputs, Target.Predicted);
+        using var zeroLogits = imported.Predict(torch.zeros_like(inputs));
+        for (int n = 0; n < 4; n++)
+        {
+            double change = attribution.TargetScores[n] - zeroLogits[n, attribution.Targets[n]].item<float>();
+            output.WriteLine($"{file} image {n}: f(x) - f(0) {change:G6}, delta {attribution.Extras["delta"][n]:E2}");
+            Assert.True(Math.Abs(attribution.Extras["delta"][n]) <= 1e-4 * Math.Max(1, Math.Abs(change)), $"image {n}");
+        }
     }
 
     [Fact]
