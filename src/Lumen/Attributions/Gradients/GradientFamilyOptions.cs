@@ -31,6 +31,8 @@ public static class GradientFamilyOptions
         new MethodSetting("method", "(base)", "passed to base=integrated-gradients"),
         new MethodSetting("baseline", "(base)", "passed to base=integrated-gradients"),
         new MethodSetting("relu", "(base)", "passed to base=gradcam"),
+        new MethodSetting("baselines", "(base)", "passed to base=deeplift-shap or gradient-shap"),
+        new MethodSetting("neuron", "(base)", "passed to the neuron methods"),
     };
 
     /// <summary>Builds <c>integrated-gradients</c> from its settings.</summary>
