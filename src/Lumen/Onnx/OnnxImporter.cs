@@ -307,6 +307,12 @@ public static class OnnxImporter
         {
             layer = op == "Add" && inputs.Length == 2 && dynamic.Length == 2 ? new Addition() : new PairLayer(op, lowering.Kernel, data[0], data[1]);
         }
+        else if (data.Length > 2 && outputCount == 1 && outputs[0].Length > 0)
+        {
+            // A Concat of three or more maps (Inception's branches, a dense block's output) is a layer too, so that
+            // --layer, CAMs and top-K can name it; the hook sees the first map as its argument and the joined output.
+            layer = new NodeLayer(op, lowering.Kernel, data[0]);
+        }
         // Evaluation mode before the example pass: a BatchNorm in training mode would update its running statistics.
         layer?.eval();
         return new GraphStep(inputs, outputs, lowering.Kernel, layer, data);
