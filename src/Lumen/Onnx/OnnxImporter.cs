@@ -49,6 +49,7 @@ public static class OnnxImporter
     {
         ModelProto proto = OnnxFile.Read(path);
         var input = RealInput(proto.Graph);
+        ChannelsLastInput.Apply(proto.Graph, input);
         return (input.Name, DeclaredShape(input));
     }
 
@@ -90,6 +91,7 @@ public static class OnnxImporter
         long opset = Opset(proto);
         GraphProto graph = proto.Graph;
         var input = RealInput(graph);
+        ChannelsLastInput.Apply(graph, input);
         long[] shape = ResolveShape(input, inputShape);
         if (graph.Output.Count == 0) throw LumenException.Model("the ONNX graph declares no output");
         string outputName = graph.Output[0].Name;
@@ -354,7 +356,7 @@ public static class OnnxImporter
         return entry.Version;
     }
 
-    private static ValueInfoProto RealInput(GraphProto graph)
+    internal static ValueInfoProto RealInput(GraphProto graph)
     {
         var initializers = new HashSet<string>(graph.Initializer.Select(i => i.Name), StringComparer.Ordinal);
         var inputs = graph.Input.Where(i => !initializers.Contains(i.Name)).ToList();
