@@ -65,8 +65,9 @@ public static class IncrementalOcclusionBenchmark
         {
             double bestFull = times["full"].Min(), bestIncremental = times["incremental"].Min();
             double difference = maps["full"].Zip(maps["incremental"], (a, b) => Math.Abs(a - b)).Max();
+            double largest = maps["full"].Max(Math.Abs);
             Console.WriteLine($"best: full {bestFull:0.00} s, incremental {bestIncremental:0.00} s, speed-up {bestFull / bestIncremental:0.00}x " +
-                $"(multiply-accumulates {macRatio:0.00}x); max abs difference of the maps {difference:0.###e+0}");
+                $"(multiply-accumulates {macRatio:0.00}x); max abs difference of the maps {difference:0.###e+0} (largest |value| {largest:G4})");
         }
     }
 
