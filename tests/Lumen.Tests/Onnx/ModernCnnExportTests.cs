@@ -186,11 +186,17 @@ public sealed class ModernCnnExportTests
         Assert.True(result.ExitCode == 0, result.Error);
         Assert.Contains("in the file (node -> output)", result.Output);
         using var model = OnnxImporter.Load(file);
-        // Every convolution and every layer of the head appears with its ONNX node and output name.
+        // Every layer appears with its ONNX node and output name, and every Conv node of the file is a listed layer.
         var described = model.DescribeLayers();
-        Assert.Contains(described, layer => layer.SourceName is not null);
         foreach (var layer in described.Where(l => l.SourceName is not null))
-            Assert.Contains($"{layer.Name}", result.Output);
+        {
+            Assert.Contains(layer.Name, result.Output);
+            Assert.Contains(layer.SourceName!, result.Output);
+        }
+        var proto = Lumen.Onnx.Proto.ModelProto.Parser.ParseFrom(File.ReadAllBytes(file));
+        var convolutions = proto.Graph.Node.Where(node => node.OpType == "Conv").Select(node => node.Name).ToList();
+        Assert.NotEmpty(convolutions);
+        foreach (string conv in convolutions) Assert.Contains($"{conv} -> ", result.Output);
         string head = network switch
         {
             "densenet121" => "/classifier/Gemm -> ",
