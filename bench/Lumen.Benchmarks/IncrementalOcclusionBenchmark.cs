@@ -48,6 +48,7 @@ public static class IncrementalOcclusionBenchmark
 
         var times = new Dictionary<string, List<double>> { ["full"] = new(), ["incremental"] = new() };
         var maps = new Dictionary<string, float[]>();
+        float targetScore = float.NaN;
         for (int round = 0; round < rounds; round++)
         {
             foreach (var (name, method) in new[] { ("full", full), ("incremental", incremental) })
@@ -58,6 +59,7 @@ public static class IncrementalOcclusionBenchmark
                 double seconds = clock.Elapsed.TotalSeconds;
                 times[name].Add(seconds);
                 maps[name] = attribution.Values.data<float>().ToArray();
+                targetScore = attribution.TargetScores[0];
                 Console.WriteLine($"round {round + 1}: {name,-12} {seconds:0.00} s ({schedule.Positions / seconds:0.0} windows/s), engine={attribution.Settings["engine"]}");
             }
         }
@@ -67,7 +69,7 @@ public static class IncrementalOcclusionBenchmark
             double difference = maps["full"].Zip(maps["incremental"], (a, b) => Math.Abs(a - b)).Max();
             double largest = maps["full"].Max(Math.Abs);
             Console.WriteLine($"best: full {bestFull:0.00} s, incremental {bestIncremental:0.00} s, speed-up {bestFull / bestIncremental:0.00}x " +
-                $"(multiply-accumulates {macRatio:0.00}x); max abs difference of the maps {difference:0.###e+0} (largest |value| {largest:G4})");
+                $"(multiply-accumulates {macRatio:0.00}x); max abs difference of the maps {difference:0.###e+0} (largest |value| {largest:G4}, target logit {targetScore:G4})");
         }
     }
 
