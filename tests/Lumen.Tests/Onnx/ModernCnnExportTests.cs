@@ -152,7 +152,7 @@ public sealed class ModernCnnExportTests
         {
             var refused = Assert.Throws<LumenException>(() => descriptor.Build(model, options).Attribute(input, Target.Class(3)).Dispose());
             Assert.Equal(ErrorKind.Model, refused.Kind);
-            Assert.Contains("has no nn.ReLU", refused.Message);
+            Assert.Contains("has no Relu node", refused.Message);
             return;
         }
         using var map = descriptor.Build(model, options).Attribute(input, Target.Class(3));
@@ -206,5 +206,21 @@ public sealed class ModernCnnExportTests
         Assert.Contains(head, result.Output);
         string cam = Networks[network].CamLayer;
         if (Networks[network].File == $"{network}_op{opset}.onnx") Assert.Contains($"{cam} -> {cam}_output_0", result.Output);
+    }
+
+    [Fact]
+    public void ExplainNamesTheInceptionConcatAndRefusesGuidedBackpropWithoutRelus()
+    {
+        using var folder = new TempDirectory();
+        var result = CliRunner.Run("explain", "--model", Fixture("googlenet_op13.onnx"), "--input", Fixture("input.npy"),
+            "--method", "gradcam,cam,ablationcam", "--layer", "/inception4a/Concat", "--target", "3", "--out", folder.File("googlenet"));
+        Assert.True(result.ExitCode == 0, result.Error);
+        Assert.NotEmpty(Directory.GetFiles(folder.File("googlenet"), "*.npy", SearchOption.AllDirectories));
+
+        result = CliRunner.Run("explain", "--model", Fixture("efficientnet_b0_op13.onnx"), "--input", Fixture("input.npy"),
+            "--method", "guided-backprop", "--target", "3", "--out", folder.File("efficientnet"));
+        Assert.Equal(4, result.ExitCode);
+        Assert.Contains("has no Relu node", result.Error);
+        Assert.False(Directory.Exists(folder.File("efficientnet")), "a refused run wrote output");
     }
 }
