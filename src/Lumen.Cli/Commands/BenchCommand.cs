@@ -80,7 +80,7 @@ public static class BenchCommand
     {
         var given = (names ?? []).SelectMany(n => n.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
         if (given.Count > 0) return given.Distinct().Select(MethodCatalog.Find).ToList();
-        var all = MethodCatalog.All.Where(method => layer is not null || !method.NeedsLayer).ToList();
+        var all = MethodCatalog.All.Where(method => layer is not null || !(method.NeedsLayer || method.UsesLayer)).ToList();
         if (layer is null) console.Error.WriteLine("bench: layer methods skipped (add --layer NAME to measure them)");
         return all;
     }

@@ -22,7 +22,7 @@ public static class ExplainCommand
         var images = new Option<string[]>("--image", "-i") { Description = "image files (PNG, JPEG, BMP, WebP), preprocessed for the model", AllowMultipleArgumentsPerToken = true };
         var array = new Option<string?>("--input") { Description = "a preprocessed float32 .npy array [N, C, H, W], used as it is (instead of --image)" };
         var methods = new Option<string[]>("--method") { Description = "methods, comma-separated or repeated (see 'lumen methods')", Required = true, AllowMultipleArgumentsPerToken = true };
-        var target = new Option<string>("--target", "-t") { Description = "'predicted', one class for all images, or one class per image separated by commas", DefaultValueFactory = _ => "predicted" };
+        var target = new Option<string>("--target", "-t") { Description = TargetOption.Description, DefaultValueFactory = _ => "predicted" };
         var layer = new Option<string?>("--layer", "-l") { Description = "the layer for layer methods such as gradcam (see 'lumen layers'); CAM methods take several, comma-separated" };
         var parameters = new Option<string[]>("--param", "-p") { Description = "a method setting name=value, repeatable (see 'lumen methods --verbose')" };
         var output = new Option<string>("--out", "-o") { Description = "output folder", DefaultValueFactory = _ => "lumen-out" };

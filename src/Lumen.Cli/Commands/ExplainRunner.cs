@@ -40,7 +40,7 @@ public static class ExplainRunner
         try
         {
             var files = Write(request, input, attributions);
-            return Summarize(model, input, logits, attributions, files);
+            return Summarize(model, input, logits, attributions, files, target);
         }
         finally
         {
@@ -77,19 +77,48 @@ public static class ExplainRunner
         return [.. staged.Commit()];
     }
 
-    private static ExplainSummary Summarize(ExplainableModel model, ExplainInput input, Tensor logits, List<Attribution> attributions, List<string> files)
+    private static ExplainSummary Summarize(ExplainableModel model, ExplainInput input, Tensor logits, List<Attribution> attributions, List<string> files, Target target)
     {
         using var scope = NewDisposeScope();
+        var images = logits.dim() == 4
+            ? SegmentationImages(model, input, logits, attributions)
+            : ClassifierImages(model, input, logits, attributions);
+        var methods = attributions.Select(a => new MethodSummary(a.Method, a.Layer, a.Settings, a.Values.shape, a.Extras.Count > 0 ? a.Extras : null)).ToList();
+        return new ExplainSummary { Model = model.Name, Target = target.Description, Images = images, Methods = methods, Files = files };
+    }
+
+    private static List<ImageSummary> ClassifierImages(ExplainableModel model, ExplainInput input, Tensor logits, List<Attribution> attributions)
+    {
         Tensor probabilities = logits.softmax(1);
         long[] predicted = logits.argmax(1).cpu().data<long>().ToArray();
-        var images = Enumerable.Range(0, input.Count).Select(i => new ImageSummary(
+        return Enumerable.Range(0, input.Count).Select(i => new ImageSummary(
             input.Stems[i],
             predicted[i],
             model.LabelOf(predicted[i]),
             probabilities[i, predicted[i]].item<float>(),
             logits[i, predicted[i]].item<float>(),
             attributions.Select(a => a.Targets[i]).ToList())).ToList();
-        var methods = attributions.Select(a => new MethodSummary(a.Method, a.Layer, a.Settings, a.Values.shape, a.Extras.Count > 0 ? a.Extras : null)).ToList();
-        return new ExplainSummary { Model = model.Name, Images = images, Methods = methods, Files = files };
+    }
+
+    /// <summary>
+    /// For a segmentation output [N, K, H, W]: the class predicted on the most pixels, the share of pixels it wins
+    /// (as the probability) and its mean logit over them.
+    /// </summary>
+    private static List<ImageSummary> SegmentationImages(ExplainableModel model, ExplainInput input, Tensor logits, List<Attribution> attributions)
+    {
+        Tensor winners = logits.argmax(1).flatten(1);
+        long classes = logits.shape[1];
+        var images = new List<ImageSummary>();
+        for (int i = 0; i < input.Count; i++)
+        {
+            Tensor counts = winners[i].bincount(null, classes);
+            long majority = counts.argmax().item<long>();
+            Tensor pixels = winners[i].eq(majority);
+            float share = pixels.to_type(ScalarType.Float32).mean().item<float>();
+            float meanLogit = logits[i, majority].flatten().masked_select(pixels).mean().item<float>();
+            images.Add(new ImageSummary(input.Stems[i], majority, model.LabelOf(majority), share, meanLogit,
+                attributions.Select(a => a.Targets[i]).ToList(), Segmentation: true));
+        }
+        return images;
     }
 }

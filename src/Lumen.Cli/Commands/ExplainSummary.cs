@@ -9,6 +9,9 @@ public sealed class ExplainSummary
     /// <summary>The model's name.</summary>
     [JsonPropertyName("model")] public required string Model { get; init; }
 
+    /// <summary>What was explained, e.g. <c>predicted</c>, <c>class 3</c>, <c>3+7</c> or <c>segmentation class 2 over a mask</c>.</summary>
+    [JsonPropertyName("target"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public string? Target { get; init; }
+
     /// <summary>One entry per image.</summary>
     [JsonPropertyName("images")] public required IReadOnlyList<ImageSummary> Images { get; init; }
 
@@ -18,8 +21,15 @@ public sealed class ExplainSummary
     /// <summary>Every file written, in order.</summary>
     [JsonPropertyName("files")] public required IReadOnlyList<string> Files { get; init; }
 
-    /// <summary>The summary as indented JSON.</summary>
-    public string ToJson() => JsonSerializer.Serialize(this, new JsonSerializerOptions { WriteIndented = true });
+    /// <summary>
+    /// The summary as indented JSON for standard output: characters such as + in <c>3+7</c> are written as they are
+    /// (quotes, backslashes and control characters are still escaped), not as \u escapes meant for HTML.
+    /// </summary>
+    public string ToJson() => JsonSerializer.Serialize(this, new JsonSerializerOptions
+    {
+        WriteIndented = true,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
 
     /// <summary>
     /// A few lines for a person: each image's prediction, the files written, and each method's settings as used
@@ -28,7 +38,15 @@ public sealed class ExplainSummary
     public void WriteText(TextWriter writer)
     {
         foreach (var image in Images)
-            writer.WriteLine($"{image.Name}: predicted {image.PredictedLabel} (class {image.Predicted}, p = {image.Probability:F3}), explained class {string.Join("/", image.Explained.Distinct())}");
+        {
+            string prediction = image.Segmentation
+                ? $"mostly {image.PredictedLabel} (class {image.Predicted} on {image.Probability:P1} of the pixels)"
+                : $"predicted {image.PredictedLabel} (class {image.Predicted}, p = {image.Probability:F3})";
+            string explained = image.Explained.All(c => c >= 0)
+                ? $"explained class {string.Join("/", image.Explained.Distinct())}"
+                : $"explained {Target ?? "a function of the output"}";
+            writer.WriteLine($"{image.Name}: {prediction}, {explained}");
+        }
         writer.WriteLine($"{Files.Count} files written for {Methods.Count} method(s): {string.Join(", ", Methods.Select(m => m.Name))}");
         foreach (var method in Methods.Where(m => m.Settings.Count > 0))
             writer.WriteLine($"  {method.Name}: {string.Join(", ", method.Settings.Select(s => $"{s.Key}={s.Value}"))}");
@@ -37,18 +55,20 @@ public sealed class ExplainSummary
 
 /// <summary>One image's prediction and explained class.</summary>
 /// <param name="Name">The image's name (file stem, or array stem and index).</param>
-/// <param name="Predicted">The predicted class.</param>
+/// <param name="Predicted">The predicted class (for a segmentation model, the class predicted on the most pixels).</param>
 /// <param name="PredictedLabel">Its label.</param>
-/// <param name="Probability">Its softmax probability.</param>
-/// <param name="Logit">Its logit.</param>
-/// <param name="Explained">The class each method explained.</param>
+/// <param name="Probability">Its softmax probability (for a segmentation model, the share of pixels it is predicted on).</param>
+/// <param name="Logit">Its logit (for a segmentation model, its mean logit over those pixels).</param>
+/// <param name="Explained">The class each method explained (-1 for a class sum, a segmentation class or a function).</param>
+/// <param name="Segmentation">Whether the model returned per-pixel logits [N, K, H, W].</param>
 public sealed record ImageSummary(
     [property: JsonPropertyName("name")] string Name,
     [property: JsonPropertyName("predicted")] long Predicted,
     [property: JsonPropertyName("predicted_label")] string PredictedLabel,
     [property: JsonPropertyName("probability")] float Probability,
     [property: JsonPropertyName("logit")] float Logit,
-    [property: JsonPropertyName("explained")] IReadOnlyList<long> Explained);
+    [property: JsonPropertyName("explained")] IReadOnlyList<long> Explained,
+    [property: JsonPropertyName("segmentation"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] bool Segmentation = false);
 
 /// <summary>One method with the settings it ran with.</summary>
 /// <param name="Name">The method's name.</param>

@@ -16,7 +16,7 @@ public static class MethodsCommand
             int width = MethodCatalog.All.Max(method => method.Name.Length);
             foreach (var method in MethodCatalog.All)
             {
-                string layer = method.NeedsLayer ? " (needs --layer)" : "";
+                string layer = method.NeedsLayer ? " (needs --layer)" : method.UsesLayer ? " (--layer, default the last spatial layer)" : "";
                 console.Out.WriteLine($"{method.Name.PadRight(width)}  {method.Family,-12} {method.Summary}{layer}");
                 if (!verbose) continue;
                 if (method.Settings.Count == 0) console.Out.WriteLine($"{"",-4}(no settings)");

@@ -44,6 +44,8 @@ public static class ReportCommand
             using var scope = torch.NewDisposeScope();
             var logits = model.Predict(input.Input);
             Models.FiniteOutputs.Require(logits, model.Name, input.Stems);
+            if (logits.dim() == 4)
+                throw LumenException.Usage($"lumen report compares classifiers, but {model.Name} outputs per-pixel scores [{string.Join(", ", logits.shape)}]; use lumen explain for a segmentation model");
             targetChoice.ResolveClasses(logits);
             var attributions = MethodRunner.RunAll(built, input.Input, targetChoice, input.Stems);
             try

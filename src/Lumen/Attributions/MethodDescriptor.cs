@@ -9,13 +9,18 @@ namespace Lumen.Attributions;
 /// <param name="NeedsLayer">Whether the method needs <c>--layer</c>.</param>
 /// <param name="Settings">Every setting with its default.</param>
 /// <param name="Create">Builds the method for a model and options.</param>
+/// <param name="UsesLayer">
+/// Whether the method reads <c>--layer</c> without needing it: a CAM method given none uses the last spatial layer
+/// (<see cref="Cam.CamLayerChoice"/>).
+/// </param>
 public sealed record MethodDescriptor(
     string Name,
     string Family,
     string Summary,
     bool NeedsLayer,
     IReadOnlyList<MethodSetting> Settings,
-    Func<ExplainableModel, MethodOptions, IAttributionMethod> Create)
+    Func<ExplainableModel, MethodOptions, IAttributionMethod> Create,
+    bool UsesLayer = false)
 {
     /// <summary>Builds the method after checking that every given setting is one this method has.</summary>
     public IAttributionMethod Build(ExplainableModel model, MethodOptions options)

@@ -161,13 +161,16 @@ public sealed class ExplainableModel : IDisposable
             throw LumenException.Usage($"the input is on {input.device} but {Name} is on {Device}; move it with input.to(model.Device.Torch)");
     }
 
-    /// <summary>The logits [N, K] for a batch [N, C, H, W], with the autograd graph if gradients are enabled.</summary>
+    /// <summary>
+    /// The logits [N, K] for a batch [N, C, H, W] (or, for a segmentation model, per-pixel logits [N, K, h, w]), with the
+    /// autograd graph if gradients are enabled.
+    /// </summary>
     public Tensor Forward(Tensor input)
     {
         ValidateInput(input);
         Tensor logits = Call(input);
-        if (logits.dim() != 2 || logits.shape[0] != input.shape[0])
-            throw LumenException.Model($"{Name} returned shape [{string.Join(", ", logits.shape)}] for {input.shape[0]} images; explanations need logits [N, classes]");
+        if (logits.dim() is not (2 or 4) || logits.shape[0] != input.shape[0])
+            throw LumenException.Model($"{Name} returned shape [{string.Join(", ", logits.shape)}] for {input.shape[0]} images; explanations need logits [N, classes] (or [N, classes, H, W] for segmentation)");
         return logits;
     }
 

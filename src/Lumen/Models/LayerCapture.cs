@@ -13,6 +13,7 @@ public sealed class LayerCapture : IDisposable
 {
     private readonly Dictionary<string, Tensor> outputs = new(StringComparer.Ordinal);
     private readonly List<Action> removers = new();
+    private readonly List<string> completionOrder = new();
     private readonly IReadOnlyList<string> layerNames;
     private bool disposed;
 
@@ -48,6 +49,12 @@ public sealed class LayerCapture : IDisposable
             throw LumenException.Model($"layer '{layer}' did not run in the forward pass: the model calls it through forward() instead of call(), or not at all, so Lumen cannot observe it; choose another layer");
         }
     }
+
+    /// <summary>
+    /// The captured layers that produced an output, in the order their forward passes finished (a container after
+    /// the layers inside it; a layer that ran twice at its last run).
+    /// </summary>
+    public IReadOnlyList<string> CompletionOrder => completionOrder;
 
     /// <summary>Whether <paramref name="layer"/> produced an output in the last forward pass.</summary>
     public bool Fired(string layer) => outputs.ContainsKey(layer);
@@ -88,6 +95,8 @@ public sealed class LayerCapture : IDisposable
         Tensor alias = output.alias().DetachFromDisposeScope();
         if (outputs.Remove(name, out Tensor? previous)) previous.Dispose();
         outputs[name] = alias;
+        completionOrder.Remove(name);
+        completionOrder.Add(name);
     }
 
     /// <summary>Removes the hooks and frees the captured tensors.</summary>

@@ -4,9 +4,10 @@ using static TorchSharp.torch;
 namespace Lumen.Models;
 
 /// <summary>
-/// What to explain: one scalar per image, taken from the model's logits. Every method accepts a
-/// <see cref="Target"/>: a class index for all images, one class per image, the predicted class, or any
-/// scalar function of the output.
+/// What to explain: one scalar per image, taken from the model's output. Every method accepts a
+/// <see cref="Target"/>: a class index for all images, one class per image, the predicted class, the sum of several
+/// classes (multi-label models), a segmentation class over a mask or its predicted pixels (models returning
+/// [N, K, H, W]), or any scalar function of the output. A target that does not fit the output's shape is a usage error.
 /// </summary>
 public abstract class Target
 {
@@ -24,9 +25,36 @@ public abstract class Target
     }
 
     /// <summary>
-    /// Any scalar function of the output: <paramref name="score"/> maps logits [N, K] to scores [N].
+    /// Any scalar function of the output: <paramref name="score"/> maps the output ([N, K] logits, or [N, K, H, W] for a
+    /// segmentation model) to scores [N], row by row (methods that run copies of an image pass them as further rows).
     /// </summary>
     public static Target Function(Func<Tensor, Tensor> score, string description) => new FunctionTarget(score, description);
+
+    /// <summary>
+    /// For multi-label models (independent sigmoid outputs): the sum of the logits of <paramref name="classIndices"/>,
+    /// the same classes for every image. One class is the same as <see cref="Class"/>.
+    /// </summary>
+    public static Target ClassSum(params int[] classIndices) => ClassSumTarget.ForAll(classIndices);
+
+    /// <summary>
+    /// For multi-label models: per image, the sum of the logits of that image's classes (one entry per image, each a
+    /// non-empty list). An image with one class explains that class; one with several records class -1.
+    /// </summary>
+    public static Target ClassSums(IReadOnlyList<IReadOnlyList<int>> classIndicesPerImage) => ClassSumTarget.PerImage(classIndicesPerImage);
+
+    /// <summary>
+    /// For segmentation models returning [N, K, H, W]: the sum of class <paramref name="classIndex"/>'s logits over a
+    /// mask (pytorch-grad-cam's SemanticSegmentationTarget). <paramref name="mask"/> is [H, W] for every image or
+    /// [N, H, W] per image; non-zero elements are in the mask. The values are copied.
+    /// </summary>
+    public static Target Segmentation(int classIndex, Tensor mask) => SegmentationTarget.OverMask(classIndex, mask);
+
+    /// <summary>
+    /// For segmentation models returning [N, K, H, W]: the sum of class <paramref name="classIndex"/>'s logits over the
+    /// pixels whose highest logit is that class, taken from the output being scored (for a method that scores modified
+    /// copies of the image, each copy's own prediction; give a mask with <see cref="Segmentation(int, Tensor)"/> to fix it).
+    /// </summary>
+    public static Target SegmentationPredicted(int classIndex) => SegmentationTarget.OverPredictedPixels(classIndex);
 
     /// <summary>A short description of the target, recorded with every attribution.</summary>
     public abstract string Description { get; }
@@ -45,11 +73,38 @@ public abstract class Target
         return logits.gather(1, index).squeeze(1);
     }
 
-    /// <summary>Checks that the output is a batch of logits [N, K].</summary>
-    protected static void RequireLogits(Tensor logits)
+    /// <summary>
+    /// The scores [B] of outputs whose row b is a (modified) copy of image <paramref name="imageOfRow"/>[b]: the same as
+    /// <see cref="Score(Tensor)"/> except for targets that differ per image (a class set or a mask per image).
+    /// </summary>
+    public virtual Tensor Score(Tensor logits, IReadOnlyList<int> imageOfRow) => Score(logits);
+
+    /// <summary>
+    /// The target for the horizontally mirrored image: itself, except a target tied to pixel positions (a segmentation
+    /// mask), which is mirrored too.
+    /// </summary>
+    public virtual Target MirroredHorizontally() => this;
+
+    /// <summary>Checks that the output is a batch of class scores [N, K]; a segmentation output is a usage error naming the fix.</summary>
+    protected void RequireLogits(Tensor logits)
     {
+        if (logits.dim() == 4)
+            throw LumenException.Usage($"target '{Description}' needs class scores [N, K], but the model outputs {MessageText.Shape(logits.shape)} (a segmentation map): give a segmentation target (--target seg:CLASS)");
         if (logits.dim() != 2)
             throw LumenException.Model($"the model returned shape [{string.Join(", ", logits.shape)}], but explanations need logits of shape [N, classes]");
+    }
+
+    /// <summary>
+    /// Which of <paramref name="images"/> per-image entries row b of a batch of <paramref name="rows"/> uses: row b itself
+    /// when the counts agree, entry 0 for a single entry, and b mod <paramref name="images"/> for a multiple (the layout
+    /// of the library's repeated batches, copy j of image n at row j·N + n); anything else is a usage error.
+    /// </summary>
+    protected int[] ImageOfRows(long rows, int images)
+    {
+        if (images == 1) return new int[rows];
+        if (rows % images != 0)
+            throw LumenException.Usage($"target '{Description}' has {images} per-image entries but the batch has {rows} images: give one entry for all images or exactly one per image");
+        return Enumerable.Range(0, (int)rows).Select(row => row % images).ToArray();
     }
 
     private sealed class PredictedTarget : Target

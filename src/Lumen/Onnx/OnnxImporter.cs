@@ -191,8 +191,8 @@ public static class OnnxImporter
         if (constants.ContainsKey(outputName)) throw LumenException.Model($"the ONNX graph output '{outputName}' is a constant; it does not depend on the input");
         if (!examples.TryGetValue(outputName, out var logits)) throw LumenException.Model($"no node produces the ONNX graph output '{outputName}'");
         long[] outputShape = logits.shape;
-        if (outputShape.Length == 0 || outputShape[0] != 1 || outputShape.Skip(2).Any(d => d != 1))
-            throw LumenException.Model($"the ONNX graph output '{outputName}' has shape [{string.Join(", ", outputShape)}] for one image; Lumen explains outputs [N, scores] (trailing sizes of 1 are flattened)");
+        if (outputShape.Length == 0 || outputShape[0] != 1 || (outputShape.Skip(2).Any(d => d != 1) && outputShape.Length != 4))
+            throw LumenException.Model($"the ONNX graph output '{outputName}' has shape [{string.Join(", ", outputShape)}] for one image; Lumen explains outputs [N, scores] (trailing sizes of 1 are flattened) or per-pixel scores [N, classes, H, W]");
         var used = new HashSet<string>(steps.SelectMany(s => s.Item2.Inputs), StringComparer.Ordinal);
         var kept = constants.Where(pair => used.Contains(pair.Key)).ToDictionary(pair => pair.Key, pair => pair.Value.DetachFromDisposeScope(), StringComparer.Ordinal);
         var signature = new GraphSignature(input.Name, DescribeDeclared(input), DeclaredBatch(input), outputName, outputShape[1..]);

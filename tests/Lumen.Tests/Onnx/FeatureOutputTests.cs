@@ -55,16 +55,4 @@ public sealed class FeatureOutputTests
         result = CliRunner.Run("explain", "--model", RealFixtures.Features, "--input", input, "--method", "saliency", "--target", "16", "--out", folder.File("out2"));
         Assert.Equal(2, result.ExitCode);
     }
-
-    [Fact]
-    public void AnOutputWithSpatialSizesIsAModelErrorNamingItsShape()
-    {
-        using var folder = new TempDirectory();
-        var graph = new GraphBuilder(1, 13, 3, 8, 8);
-        string y = graph.Node("Conv", new[] { "input", graph.Weight(new long[] { 4, 3, 3, 3 }) });
-        string path = graph.Save(y, folder.File("map.onnx"));
-        var error = Assert.Throws<LumenException>(() => OnnxImporter.Load(path).Dispose());
-        Assert.Equal(ErrorKind.Model, error.Kind);
-        Assert.Contains("has shape [1, 4, 6, 6] for one image", error.Message);
-    }
 }

@@ -76,7 +76,7 @@ public sealed class AblationCam : BatchedCamMethod
                     Tensor copies = input[image].unsqueeze(0).expand(length, -1, -1, -1);
                     Tensor logits = Model.Forward(copies);
                     replacement = null;
-                    scores.Add(TargetScoring.Of(target, captured.Targets[image], logits).MoveToOuterDisposeScope());
+                    scores.Add(TargetScoring.Of(target, captured.Targets[image], logits, (int)image).MoveToOuterDisposeScope());
                 }
                 float score = captured.Scores[image];
                 rows.Add((score - cat(scores, 0)) / score);

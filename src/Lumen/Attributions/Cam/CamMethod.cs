@@ -25,7 +25,12 @@ public abstract class CamMethod : IAttributionMethod
         foreach (string layer in options.Layers) model.ResolveLayer(layer);
         Model = model;
         Options = options;
+        if (options.EigenSmooth && !SupportsEigenSmooth)
+            throw LumenException.Usage($"{Name} already projects its terms on their first principal direction; eigen-smooth does not apply to it (leave it out)");
     }
+
+    /// <summary>Whether <see cref="CamOptions.EigenSmooth"/> may be set (false for the methods that are a projection already).</summary>
+    protected virtual bool SupportsEigenSmooth => true;
 
     /// <summary>The explained model.</summary>
     protected ExplainableModel Model { get; }
@@ -51,7 +56,10 @@ public abstract class CamMethod : IAttributionMethod
             {
                 ["layer"] = Layer,
                 ["relu"] = Relu ? "true" : "false",
+                ["aug-smooth"] = Options.AugSmooth ? "true" : "false",
             };
+            if (SupportsEigenSmooth) settings["eigen-smooth"] = Options.EigenSmooth ? "true" : "false";
+            if (Options.AutomaticLayer) settings["layer-choice"] = "automatic";
             if (Options.Layers.Count > 1)
             {
                 settings["combine"] = Options.Combine.ToString().ToLowerInvariant();
@@ -66,10 +74,16 @@ public abstract class CamMethod : IAttributionMethod
     /// One layer: the map [N, 1, h, w] at the layer's resolution, <see cref="Attribution.Layer"/> naming the layer.
     /// Several layers: [N, 1, H, W] at the input's resolution (each layer's map after the ReLU, min-max scaled if
     /// <see cref="CamOptions.Normalize"/>, upsampled, then merged by <see cref="CamOptions.Combine"/>), with no layer.
+    /// With <see cref="CamOptions.AugSmooth"/>, the mean of that map over the six augmented copies of the input.
     /// </summary>
     public Attribution Attribute(Tensor input, Target target)
     {
         Model.ValidateInput(input);
+        return Options.AugSmooth ? AugmentationSmoothing.Average(input, target, AttributeOnce) : AttributeOnce(input, target);
+    }
+
+    private Attribution AttributeOnce(Tensor input, Target target)
+    {
         using var scope = NewDisposeScope();
         var maps = new List<Tensor>();
         LayerMap? first = null;
@@ -95,7 +109,17 @@ public abstract class CamMethod : IAttributionMethod
     /// </summary>
     protected abstract LayerMap ComputeLayerMap(Tensor input, Target target, string layer);
 
-    /// <summary>Σ_k w_k A_k: channel weights [N, C] applied to activations [N, C, h, w], giving [N, 1, h, w].</summary>
-    protected static Tensor WeightChannels(Tensor weights, Tensor activations) =>
-        (weights.unsqueeze(2).unsqueeze(3) * activations).sum(1, keepdim: true);
+    /// <summary>
+    /// Σ_k w_k A_k: channel weights [N, C] applied to activations [N, C, h, w], giving [N, 1, h, w] (with
+    /// <see cref="CamOptions.EigenSmooth"/>, the weighted activations' principal projection instead of the sum).
+    /// </summary>
+    protected Tensor WeightChannels(Tensor weights, Tensor activations) =>
+        CombineTerms(weights.unsqueeze(2).unsqueeze(3) * activations);
+
+    /// <summary>
+    /// Per-channel terms [N, C, h, w] into the map [N, 1, h, w]: their sum over channels, or with
+    /// <see cref="CamOptions.EigenSmooth"/> their projection on the first principal direction (<see cref="PrincipalProjection"/>).
+    /// </summary>
+    protected Tensor CombineTerms(Tensor terms) =>
+        Options.EigenSmooth ? PrincipalProjection.Project(terms) : terms.sum(1, keepdim: true);
 }

@@ -36,4 +36,23 @@ public sealed class CamOptions
 
     /// <summary>With several layers: how each layer's map is enlarged to the input's size (default bilinear).</summary>
     public Upsampling Upsampling { get; init; } = Upsampling.Bilinear;
+
+    /// <summary>
+    /// Whether the per-channel terms are projected on their first principal direction (<see cref="PrincipalProjection"/>)
+    /// instead of summed over channels: pytorch-grad-cam's <c>eigen_smooth</c>; default false. Refused by the methods
+    /// that are already such a projection (Eigen-CAM, Eigen-Grad-CAM).
+    /// </summary>
+    public bool EigenSmooth { get; init; }
+
+    /// <summary>
+    /// Whether the map is averaged over the input mirrored horizontally or not and multiplied by 0.9, 1 and 1.1
+    /// (<see cref="AugmentationSmoothing"/>): pytorch-grad-cam's <c>aug_smooth</c>; default false.
+    /// </summary>
+    public bool AugSmooth { get; init; }
+
+    /// <summary>
+    /// Whether the layer was chosen by <see cref="CamLayerChoice.LastSpatialLayer"/> rather than named; recorded in the
+    /// settings as <c>layer-choice=automatic</c>.
+    /// </summary>
+    public bool AutomaticLayer { get; init; }
 }

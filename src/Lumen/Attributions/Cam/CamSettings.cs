@@ -1,4 +1,5 @@
 using Lumen.Imaging;
+using Lumen.Models;
 
 namespace Lumen.Attributions.Cam;
 
@@ -9,14 +10,26 @@ namespace Lumen.Attributions.Cam;
 /// </summary>
 public static class CamSettings
 {
-    /// <summary>The settings every CAM method has.</summary>
+    // Declared before Shared and Projection, which read them while the class initialises.
+    /// <summary><c>eigen-smooth</c>: the first principal component of the channel terms instead of their sum.</summary>
+    public static MethodSetting EigenSmooth { get; } = new("eigen-smooth", "false", "project the channel terms on their first principal direction instead of summing them (pytorch-grad-cam's eigen_smooth)");
+
+    /// <summary><c>aug-smooth</c>: the mean over mirrored and intensity-scaled copies.</summary>
+    public static MethodSetting AugSmooth { get; } = new("aug-smooth", "false", "average the map over the input mirrored or not and multiplied by 0.9, 1, 1.1 (pytorch-grad-cam's aug_smooth)");
+
+    /// <summary>The settings every CAM method has except the projection ones (Eigen-CAM, Eigen-Grad-CAM).</summary>
     public static IReadOnlyList<MethodSetting> Shared { get; } = new[]
     {
         new MethodSetting("relu", "true", "set negative map values to zero (the paper's definition); false gives the raw map"),
         new MethodSetting("combine", "mean", "with several layers (--layer a,b): merge their maps by mean or max at the input's size"),
         new MethodSetting("normalize", "true", "with several layers: min-max scale each layer's map per image before merging"),
         new MethodSetting("upsampling", "bilinear", "with several layers: enlarge each layer's map by nearest, bilinear or bicubic"),
+        EigenSmooth,
+        AugSmooth,
     };
+
+    /// <summary>The shared settings without <c>eigen-smooth</c>, for the methods that are a principal projection already.</summary>
+    public static IReadOnlyList<MethodSetting> Projection { get; } = Shared.Where(setting => setting != EigenSmooth).ToList();
 
     /// <summary>The shared settings plus <c>batch-size</c> for the methods that run many forward passes.</summary>
     public static IReadOnlyList<MethodSetting> WithBatchSize(int fallback) => Shared
@@ -24,12 +37,17 @@ public static class CamSettings
         .ToList();
 
     /// <summary>
-    /// The CAM options for <paramref name="method"/>: the comma-separated <c>--layer</c> list and the settings; the
-    /// multi-layer settings with a single layer are a usage error, since they would change nothing.
+    /// The CAM options of <paramref name="model"/>: the comma-separated <c>--layer</c> list and the settings; the
+    /// multi-layer settings with a single layer are a usage error, since they would change nothing. Without
+    /// <c>--layer</c> the layer is <see cref="CamLayerChoice.LastSpatialLayer"/>'s choice.
     /// </summary>
-    public static CamOptions Parse(MethodOptions options, string method)
+    public static CamOptions Parse(ExplainableModel model, MethodOptions options)
     {
-        string[] layers = options.RequireLayer(method).Split(',', StringSplitOptions.TrimEntries);
+        ArgumentNullException.ThrowIfNull(options);
+        bool automatic = options.Layer is null;
+        string[] layers = automatic
+            ? new[] { CamLayerChoice.LastSpatialLayer(model) }
+            : options.Layer!.Split(',', StringSplitOptions.TrimEntries);
         if (layers.Length == 1)
         {
             string? unused = new[] { "combine", "normalize", "upsampling" }.FirstOrDefault(options.Parameters.ContainsKey);
@@ -38,6 +56,9 @@ public static class CamSettings
         }
         return new CamOptions(layers)
         {
+            AutomaticLayer = automatic,
+            EigenSmooth = options.GetBool("eigen-smooth", false),
+            AugSmooth = options.GetBool("aug-smooth", false),
             Relu = options.GetBool("relu", true),
             Combine = options.GetChoice("combine", "mean", "mean", "max") == "max" ? CamCombination.Max : CamCombination.Mean,
             Normalize = options.GetBool("normalize", true),

@@ -1,5 +1,4 @@
 using Lumen.Models;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Lumen.Attributions.Cam;
@@ -28,20 +27,13 @@ public sealed class EigenCam : CamMethod
     public override string Name => "eigencam";
 
     /// <inheritdoc />
+    protected override bool SupportsEigenSmooth => false;
+
+    /// <inheritdoc />
     protected override LayerMap ComputeLayerMap(Tensor input, Target target, string layer)
     {
         var captured = LayerActivations.Compute(Model, layer, input, target);
-        Tensor activations = captured.Activations.nan_to_num(0.0);
-        long images = activations.shape[0], channels = activations.shape[1];
-        long height = activations.shape[2], width = activations.shape[3];
-        // Float64 so that the direction is stable when the leading singular values are close.
-        Tensor positions = activations.to_type(ScalarType.Float64).reshape(images, channels, height * width).transpose(1, 2);
-        Tensor centred = positions - positions.mean(new long[] { 1 }, keepdim: true);
-        var (_, _, vh) = linalg.svd(centred, fullMatrices: false);
-        Tensor direction = vh.select(1, 0);
-        Tensor sign = where(direction.sum(1).ge(0), tensor(1.0, ScalarType.Float64, device: direction.device), tensor(-1.0, ScalarType.Float64, device: direction.device));
-        Tensor projection = centred.matmul(direction.unsqueeze(2)).squeeze(2) * sign.unsqueeze(1);
-        Tensor map = projection.reshape(images, 1, height, width).to_type(ScalarType.Float32);
+        Tensor map = PrincipalProjection.Project(captured.Activations);
         return new LayerMap(map, captured.Targets, captured.Scores);
     }
 }

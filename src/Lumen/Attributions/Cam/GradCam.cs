@@ -27,6 +27,6 @@ public sealed class GradCam : GradientCamMethod
     protected override Tensor CombineChannels(Tensor activations, Tensor gradient)
     {
         Tensor weights = gradient.mean(new long[] { 2, 3 }, keepdim: true);
-        return (weights * activations).sum(1, keepdim: true);
+        return CombineTerms(weights * activations);
     }
 }

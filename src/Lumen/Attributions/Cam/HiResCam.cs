@@ -25,6 +25,6 @@ public sealed class HiResCam : GradientCamMethod
     /// <inheritdoc />
     protected override Tensor CombineChannels(Tensor activations, Tensor gradient)
     {
-        return (gradient * activations).sum(1, keepdim: true);
+        return CombineTerms(gradient * activations);
     }
 }

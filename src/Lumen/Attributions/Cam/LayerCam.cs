@@ -25,6 +25,6 @@ public sealed class LayerCam : GradientCamMethod
     /// <inheritdoc />
     protected override Tensor CombineChannels(Tensor activations, Tensor gradient)
     {
-        return (nn.functional.relu(gradient) * activations).sum(1, keepdim: true);
+        return CombineTerms(nn.functional.relu(gradient) * activations);
     }
 }

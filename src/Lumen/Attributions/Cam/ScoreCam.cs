@@ -47,7 +47,7 @@ public sealed class ScoreCam : BatchedCamMethod
                 long length = Math.Min(BatchSize, channels - start);
                 Tensor masks = Masks(activations[image].narrow(0, start, length), input.shape[2], input.shape[3]);
                 Tensor logits = Model.Forward(input[image].unsqueeze(0) * masks);
-                scores.Add(TargetScoring.Of(target, captured.Targets[image], logits).MoveToOuterDisposeScope());
+                scores.Add(TargetScoring.Of(target, captured.Targets[image], logits, (int)image).MoveToOuterDisposeScope());
             }
             rows.Add(cat(scores, 0));
         }

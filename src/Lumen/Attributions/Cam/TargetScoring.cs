@@ -7,12 +7,12 @@ namespace Lumen.Attributions.Cam;
 internal static class TargetScoring
 {
     /// <summary>
-    /// The scores [B] of logits [B, K] for class <paramref name="explainedClass"/> (the one resolved on the original
-    /// image, so that a predicted-class target does not switch class on a modified copy), or the target's function
-    /// when the class is -1.
+    /// The scores [B] of logits [B, K], every row a copy of image <paramref name="image"/>, for class
+    /// <paramref name="explainedClass"/> (the one resolved on the original image, so that a predicted-class target
+    /// does not switch class on a modified copy), or the target's own score for that image when the class is -1.
     /// </summary>
-    public static Tensor Of(Target target, long explainedClass, Tensor logits) =>
-        explainedClass >= 0 ? logits.select(1, explainedClass) : target.Score(logits);
+    public static Tensor Of(Target target, long explainedClass, Tensor logits, int image) =>
+        explainedClass >= 0 ? logits.select(1, explainedClass) : target.Score(logits, Enumerable.Repeat(image, (int)logits.shape[0]).ToArray());
 
     /// <summary>A usage error unless the batch size is positive.</summary>
     public static int RequireBatchSize(string method, int batchSize) =>

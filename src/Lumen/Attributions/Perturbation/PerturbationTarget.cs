@@ -62,7 +62,7 @@ public sealed class PerturbationTarget
             ScoreOutput.LogProbability => logits.log_softmax(1),
             _ => logits,
         };
-        if (Classes.Any(c => c < 0)) return Target.Score(outputs);
+        if (Classes.Any(c => c < 0)) return Target.Score(outputs, imageOfRow);
         var rowClasses = imageOfRow.Select(image => Classes[image]).ToArray();
         using var index = torch.tensor(rowClasses, dtype: ScalarType.Int64, device: logits.device).unsqueeze(1);
         return outputs.gather(1, index).squeeze(1);
