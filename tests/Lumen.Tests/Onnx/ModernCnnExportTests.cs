@@ -139,7 +139,7 @@ public sealed class ModernCnnExportTests
         var descriptor = MethodCatalog.Find(method);
         using var scope = torch.NewDisposeScope();
         using var model = OnnxImporter.Load(Fixture(file));
-        var options = new MethodOptions(descriptor.NeedsLayer ? camLayer : null, Budgets.GetValueOrDefault(method));
+        var options = new MethodOptions(descriptor.NeedsLayer || descriptor.UsesLayer ? camLayer : null, Budgets.GetValueOrDefault(method));
         Tensor input = Input();
         if (method == "cam" && !GapLinearHeads.Contains(network))
         {
@@ -160,9 +160,9 @@ public sealed class ModernCnnExportTests
         Assert.Equal(new long[] { 3, 3 }, map.Targets);
         double magnitude = map.Values.abs().max().item<float>();
         output.WriteLine($"{network} {method}: shape [{string.Join(", ", map.Values.shape)}], largest |value| {magnitude:G4}");
-        if (descriptor.Family == "cam")
+        if (descriptor.UsesLayer && descriptor.Family == "cam")
         {
-            // CAMs are maps at the layer's resolution (post-processing upsamples them): [N, 1, h, w].
+            // CAMs of one layer are maps at the layer's resolution (post-processing upsamples them): [N, 1, h, w].
             using var capture = model.Capture(camLayer);
             using (torch.no_grad()) model.Forward(input);
             var activations = capture[camLayer];
