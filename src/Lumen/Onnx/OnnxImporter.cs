@@ -109,7 +109,9 @@ public static class OnnxImporter
             [input.Name] = torch.full(exampleShape, 0.5f),
         };
         var charged = new Dictionary<string, long>(StringComparer.Ordinal) { [input.Name] = inputBytes };
-        var (nodes, foldedBiases) = BiasFolding.Apply(graph);
+        var (unfused, foldedBiases) = BiasFolding.Apply(graph);
+        var fusion = PatternFusion.Apply(unfused, graph);
+        var nodes = fusion.Nodes;
         var lastUse = LastUses(nodes, graph, outputName);
         var unknown = screenOnly ? new HashSet<string>(StringComparer.Ordinal) : null;
         var shapeValues = new HashSet<string>(StringComparer.Ordinal);
@@ -151,7 +153,7 @@ public static class OnnxImporter
                     }
                     continue;
                 }
-                var step = Run(context, () => Step(context, lowering, inputs, outputs, dynamic, shapeValues));
+                var step = Run(context, () => Step(context, lowering, inputs, outputs, dynamic, shapeValues, fusion.Gates));
                 if (IsShapeOperator(node.OpType) || step.Layer is null && dynamic.All(i => shapeValues.Contains(inputs[i])))
                 {
                     foreach (string output in outputs) shapeValues.Add(output);
@@ -289,7 +291,8 @@ public static class OnnxImporter
         }
     }
 
-    private static GraphStep Step(NodeContext context, Lowering lowering, string[] inputs, string[] outputs, int[] dynamic, HashSet<string> shapeValues)
+    private static GraphStep Step(NodeContext context, Lowering lowering, string[] inputs, string[] outputs, int[] dynamic, HashSet<string> shapeValues,
+        IReadOnlyDictionary<string, int> gates)
     {
         // Shape reads only the sizes of its input: its output and everything computed from it alone are integer
         // shape values, computed by plain functions rather than layers.
@@ -299,17 +302,24 @@ public static class OnnxImporter
         nn.Module? layer = null;
         if (data.Length == 1 && outputCount == 1 && outputs[0].Length > 0)
         {
-            layer = lowering.Module is not null && data[0] == 0 && dynamic.Length == 1
-                ? lowering.Module()
-                : lowering.ShapeOnly ? new ShapeLayer(op, lowering.Kernel, data[0]) : new NodeLayer(op, lowering.Kernel, data[0]);
+            if (lowering.Module is not null && data[0] == 0 && dynamic.Length == 1) layer = lowering.Module();
+            else if (lowering.Affine is { } affine && dynamic.Length == 1 && data[0] == 1 - affine.ConstantIndex)
+                layer = new ConstantAffineLayer(op, lowering.Kernel, data[0], affine.ConstantIndex, affine.Operation);
+            else layer = lowering.ShapeOnly ? new ShapeLayer(op, lowering.Kernel, data[0]) : new NodeLayer(op, lowering.Kernel, data[0]);
         }
         else if (data.Length == 2 && outputCount == 1 && outputs[0].Length > 0)
         {
-            layer = op == "Add" && inputs.Length == 2 && dynamic.Length == 2 ? new Addition() : new PairLayer(op, lowering.Kernel, data[0], data[1]);
+            if (op == "Add" && inputs.Length == 2 && dynamic.Length == 2) layer = new Addition();
+            else if (op == "Mul" && dynamic.Length == 2 && gates.TryGetValue(outputs[0], out int gate))
+            {
+                layer = new GateLayer(lowering.Kernel, 1 - gate, gate);
+                data = new[] { 1 - gate, gate };
+            }
+            else layer = lowering.ShapeOnly && op == "Concat" ? new ShapePairLayer(op, lowering.Kernel, data[0], data[1]) : new PairLayer(op, lowering.Kernel, data[0], data[1]);
         }
         // Evaluation mode before the example pass: a BatchNorm in training mode would update its running statistics.
         layer?.eval();
-        return new GraphStep(inputs, outputs, lowering.Kernel, layer, data);
+        return new GraphStep(inputs, outputs, lowering.Kernel, layer, data) { OpType = op, Routes = lowering.ShapeOnly };
     }
 
     private static bool IsShapeOperator(string opType) => opType == "Shape";

@@ -18,7 +18,7 @@ internal static class ShapeOps
         {
             // Inference: the identity, and (when asked for) a mask that keeps every element.
             if (context.Node.Output.Count > 1 && context.Node.Output[1].Length > 0)
-                return new Lowering(x => new[] { x[0]!.alias(), torch.ones_like(x[0]!, dtype: ScalarType.Bool) });
+                return new Lowering(x => new[] { x[0]!.alias(), torch.ones_like(x[0]!, dtype: ScalarType.Bool) }, shapeOnly: true);
             return Lowering.Single(x => x[0]!.alias(), shapeOnly: true);
         };
         table["Flatten"] = Flatten;
@@ -31,7 +31,7 @@ internal static class ShapeOps
             long axis = context.Int("axis", long.MinValue);
             if (axis == long.MinValue) throw context.Error("axis is missing");
             int resolved = context.Axis(axis, context.Example(0).dim());
-            return Lowering.Single(x => torch.cat(x.Where(t => t is not null).Select(t => t!).ToList(), resolved));
+            return Lowering.Single(x => torch.cat(x.Where(t => t is not null).Select(t => t!).ToList(), resolved), shapeOnly: true);
         };
         table["Split"] = Split;
         table["Slice"] = Slice;
@@ -94,7 +94,7 @@ internal static class ShapeOps
     {
         long rank = context.Example(0).dim();
         long[] perm = context.Ints("perm") ?? Enumerable.Range(0, (int)rank).Reverse().Select(i => (long)i).ToArray();
-        return Lowering.Single(x => x[0]!.permute(perm));
+        return Lowering.Single(x => x[0]!.permute(perm), shapeOnly: true);
     }
 
     private static long[]? AxesInput(NodeContext context, int index, string attribute)
@@ -146,7 +146,7 @@ internal static class ShapeOps
             }
             if (sizes.Length != outputs || sizes.Sum() != length) throw context.Error($"split sizes [{string.Join(", ", sizes)}] do not divide length {length} into {outputs} outputs");
             return x[0]!.split(sizes, axis);
-        });
+        }, shapeOnly: true);
     }
 
     private static Lowering Slice(NodeContext context)
@@ -193,7 +193,7 @@ internal static class ShapeOps
                 }
             }
             return t;
-        });
+        }, shapeOnly: true);
     }
 
     private static Lowering Pad(NodeContext context)
@@ -254,7 +254,7 @@ internal static class ShapeOps
             Tensor wrapped = torch.where(indices < 0, indices + size, indices);
             long[] shape = data.shape[..axis].Concat(indices.shape).Concat(data.shape[(axis + 1)..]).ToArray();
             return data.index_select(axis, wrapped.flatten()).reshape(shape);
-        });
+        }, shapeOnly: true);
     }
 
     /// <summary>
