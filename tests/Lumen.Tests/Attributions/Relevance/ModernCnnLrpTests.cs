@@ -76,9 +76,10 @@ public sealed class ModernCnnLrpTests
             Assert.True(relevance.abs().max().item<float>() > 0, $"{network} {opset}: the map is zero");
             for (int n = 0; n < 2; n++)
             {
-                // The report states the relevance put on the output (the logit) and what reached the input.
+                // The report states the relevance put on the output (the logit) and what reached the input; the logit
+                // comes from a forward pass with autograd, whose kernels round differently from inference (1e-5 relative).
                 double logit = logits[n, 3].item<float>();
-                Assert.True(Math.Abs(result.Conservation.OutputRelevance[n] - logit) <= 1e-6 * Math.Abs(logit), $"{network} {opset}: output relevance {result.Conservation.OutputRelevance[n]} is not the logit {logit}");
+                Assert.True(Math.Abs(result.Conservation.OutputRelevance[n] - logit) <= 1e-5 * Math.Abs(logit), $"{network} {opset}: output relevance {result.Conservation.OutputRelevance[n]} is not the logit {logit}");
                 Assert.True(double.IsFinite(result.Conservation.InputRelevance[n]));
             }
             maps.Add(relevance);
