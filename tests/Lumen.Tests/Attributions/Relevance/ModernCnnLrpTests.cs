@@ -90,4 +90,42 @@ public sealed class ModernCnnLrpTests
         // only float32 rounding differs.
         Assert.True(difference <= 1e-4, $"{network}: the opset 13 and 17 maps differ by {difference:E2}");
     }
+
+    [Theory]
+    [MemberData(nameof(Networks))]
+    public void TheReportShowsRelevanceConservedThroughGatesActivationsAndRoutingLayers(string network)
+    {
+        using var scope = torch.NewDisposeScope();
+        using var model = OnnxImporter.Load(Fixture($"{network}_op17.onnx"));
+        var graph = (OnnxGraphModule)model.Module;
+        Tensor input = NpyFile.Read(Fixture("input.npy"));
+        var lrp = new Lrp(model);
+        using var result = lrp.Explain(input, Target.Class(3), layerSums: true);
+        var sums = result.Conservation.Layers.GroupBy(l => l.Layer).ToDictionary(g => g.Key, g => g.Last().Sums);
+        var names = new Dictionary<nn.Module, string>(ReferenceEqualityComparer.Instance);
+        foreach (string name in model.LayerNames) names[model.ResolveLayer(name)] = name;
+        var producers = graph.Steps.Where(s => s.Step.Layer is not null).SelectMany(s => s.Step.Outputs.Select(o => (o, s.Step.Layer!))).ToDictionary(p => p.o, p => p.Item2);
+        int checkedLayers = 0;
+        double largest = result.Conservation.OutputRelevance.Max(Math.Abs);
+        foreach (var (_, step) in graph.Steps)
+        {
+            // Layers whose rule moves relevance without loss: gates, element-wise activations, concatenation and routing.
+            if (step.Layer is not (GateLayer or ShapeLayer or ShapePairLayer or ReLU or Sigmoid or Hardsigmoid or Hardswish or GELU or MaxPool2d)) continue;
+            var sources = step.DataInputs.Select(i => step.Inputs[i]).ToList();
+            if (step.Layer is GateLayer) sources = sources.Take(1).ToList(); // the gate itself receives none
+            bool traceable = sources.All(value => producers.ContainsKey(value) && graph.Steps.Count(s => s.Step.Inputs.Contains(value)) == 1);
+            if (!traceable) continue;
+            for (int n = 0; n < 2; n++)
+            {
+                double leaving = sums[names[step.Layer]][n];
+                double entering = sources.Sum(value => sums[names[producers[value]]][n]);
+                // float32 sums of maps: 1e-5 of the output relevance.
+                Assert.True(Math.Abs(entering - leaving) <= 1e-5 * largest,
+                    $"{network}: '{names[step.Layer]}' takes relevance {entering} and passes on {leaving}");
+            }
+            checkedLayers++;
+        }
+        output.WriteLine($"{network}: relevance conserved through {checkedLayers} gate, activation and routing layers");
+        Assert.True(checkedLayers > 0);
+    }
 }
