@@ -88,14 +88,14 @@ public static class OnnxImporter
     private static (OnnxGraphModule? Module, long[] InputShape) Build(ModelProto proto, string folder, IReadOnlyList<long>? inputShape, ImportBudget budget, bool screenOnly)
     {
         long opset = Opset(proto);
-        GraphProto graph = proto.Graph;
-        var input = RealInput(graph);
+        var input = RealInput(proto.Graph);
         long[] shape = ResolveShape(input, inputShape);
-        if (graph.Output.Count == 0) throw LumenException.Model("the ONNX graph declares no output");
-        string outputName = graph.Output[0].Name;
+        if (proto.Graph.Output.Count == 0) throw LumenException.Model("the ONNX graph declares no output");
+        string outputName = proto.Graph.Output[0].Name;
 
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
+        var (graph, foldedScales) = ScaleFolding.Apply(proto.Graph, folder, budget);
         var constants = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         foreach (var initializer in graph.Initializer)
         {
@@ -110,6 +110,7 @@ public static class OnnxImporter
         };
         var charged = new Dictionary<string, long>(StringComparer.Ordinal) { [input.Name] = inputBytes };
         var (unfused, foldedBiases) = BiasFolding.Apply(graph);
+        var foldedNodes = foldedBiases.Concat(foldedScales.Where(pair => !foldedBiases.ContainsKey(pair.Key))).ToDictionary(pair => pair.Key, pair => pair.Value, StringComparer.Ordinal);
         var fusion = PatternFusion.Apply(unfused, graph);
         var nodes = fusion.Nodes;
         var lastUse = LastUses(nodes, graph, outputName);
@@ -196,7 +197,7 @@ public static class OnnxImporter
         var used = new HashSet<string>(steps.SelectMany(s => s.Item2.Inputs), StringComparer.Ordinal);
         var kept = constants.Where(pair => used.Contains(pair.Key)).ToDictionary(pair => pair.Key, pair => pair.Value.DetachFromDisposeScope(), StringComparer.Ordinal);
         var signature = new GraphSignature(input.Name, DescribeDeclared(input), DeclaredBatch(input), outputName, outputShape[1..]);
-        var module = new OnnxGraphModule(signature, steps, kept, Aliases(nodes, foldedBiases, steps, names));
+        var module = new OnnxGraphModule(signature, steps, kept, Aliases(nodes, foldedNodes, steps, names));
         try
         {
             if (signature.BatchSize is null && BatchIsTied(module, shape, budget)) module.FixBatch(1);
