@@ -116,11 +116,9 @@ internal sealed class RelevanceHooks : IDisposable
 
     private void CheckMergedInput(string name, nn.Module norm, Tensor x)
     {
-        nn.Module? into = model.AbsorbedInto(norm);
-        if (into is null)
-            throw LumenException.Usage($"BatchNorm layer '{name}' is not merged into a convolution, so LRP cannot propagate through it; use the merge-batchnorm canonizer (the default)");
+        nn.Module into = model.AbsorbedInto(norm)!;
         if (!lastOutputs.TryGetValue(into, out Tensor? produced) || produced.Handle != x.Handle && !ReferenceEquals(produced, x))
-            throw LumenException.Model($"BatchNorm layer '{name}' does not take the output of '{plan[into].Name}' directly, so merging them would be wrong; LRP supports BatchNorm only right after its convolution");
+            throw LumenException.Model($"BatchNorm layer '{name}' does not take the output of '{plan[into].Name}' directly, so merging them would be wrong; build the model so that a BatchNorm right after a convolution in layer order also takes its output (or, in the library, pass Lrp no canonizers: BatchNorm is then an affine layer with the epsilon rule)");
     }
 
     private Tensor Keep(nn.Module module, Tensor result)
