@@ -5,7 +5,8 @@ namespace Lumen.Onnx.Operators;
 
 /// <summary>
 /// Operators that move values without computing new ones (Flatten, Reshape, Transpose, Squeeze, Unsqueeze, Identity,
-/// Dropout, Concat, Split, Slice, Pad, Gather, ScatterND, Expand) and the shape computations exporters emit (Shape, Constant,
+/// Dropout, Concat, Split, Slice, Pad, Gather, ScatterND, Expand; all but ScatterND and a Pad with a non-zero value are
+/// marked <see cref="Lowering.ShapeOnly"/>) and the shape computations exporters emit (Shape, Constant,
 /// ConstantOfShape, Range).
 /// </summary>
 internal static class ShapeOps
@@ -56,7 +57,7 @@ internal static class ShapeOps
                 return a == 1 ? b : a;
             }).ToArray();
             return x[0]!.expand(target);
-        });
+        }, shapeOnly: true);
     }
 
     private static Lowering Flatten(NodeContext context)
@@ -207,7 +208,10 @@ internal static class ShapeOps
             _ => throw context.Error($"pad mode '{mode}' is not supported (constant, reflect, edge)"),
         };
         if (context.Opset >= 18 && context.Has(3)) throw context.Error("the axes input of Pad is not supported");
-        return Lowering.Single(PadCompute(context, torchMode, mode), SpatialPadLayer(context, torchMode));
+        // Reflected and replicated elements are copies, and zeros come from nowhere: such a pad only moves values.
+        bool copies = torchMode != PaddingModes.Constant
+                      || (context.Opset < 11 ? context.Float("value", 0) == 0 : !context.Has(2) || NodeContext.Floats(context.Constant(2)) is [0f]);
+        return Lowering.Single(PadCompute(context, torchMode, mode), SpatialPadLayer(context, torchMode), shapeOnly: copies);
     }
 
     /// <summary>
