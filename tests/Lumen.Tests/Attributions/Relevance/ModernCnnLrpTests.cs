@@ -128,4 +128,35 @@ public sealed class ModernCnnLrpTests
         output.WriteLine($"{network}: relevance conserved through {checkedLayers} gate, activation and routing layers");
         Assert.True(checkedLayers > 0);
     }
+
+    [Fact]
+    public void RoutingLayersSendRelevanceWhereTheGradientGoes()
+    {
+        // Bias-free and piecewise linear: LRP-ε with ε → 0 is gradient × input of the model itself.
+        using var temp = new TempDirectory();
+        var g = new Lumen.Tests.Onnx.GraphBuilder(8, 13, 3, 6, 6);
+        string relu = g.Node("Relu", new[] { g.Node("Conv", new[] { "input", g.Weight(new long[] { 4, 3, 3, 3 }) }, Lumen.Tests.Onnx.GraphBuilder.Ints("pads", 1, 1, 1, 1)) });
+        string x = g.Node("Transpose", new[] { relu }, Lumen.Tests.Onnx.GraphBuilder.Ints("perm", 0, 2, 3, 1));
+        x = g.Node("MatMul", new[] { x, g.Weight(new long[] { 4, 4 }) });
+        x = g.Node("Transpose", new[] { x }, Lumen.Tests.Onnx.GraphBuilder.Ints("perm", 0, 3, 1, 2));
+        x = g.Node("Pad", new[] { x, g.Longs(0, 1, 0, 0, 0, 1, 0, 0) });
+        x = g.Node("Slice", new[] { x, g.Longs(0), g.Longs(3), g.Longs(1) });
+        x = g.Node("Concat", new[] { x, relu }, Lumen.Tests.Onnx.GraphBuilder.Int("axis", 1));
+        x = g.Node("Gather", new[] { x, g.Longs(0, 2, 4, 6) }, Lumen.Tests.Onnx.GraphBuilder.Int("axis", 1));
+        x = g.Node("Mul", new[] { x, g.Weight(new long[] { 4, 1, 1 }) });
+        x = g.Node("Flatten", new[] { g.Node("GlobalAveragePool", new[] { x }) });
+        x = g.Node("Gemm", new[] { x, g.Weight(new long[] { 5, 4 }) }, Lumen.Tests.Onnx.GraphBuilder.Int("transB", 1));
+        using var model = OnnxImporter.Load(g.Save(x, temp.File("routing.onnx")));
+        Assert.DoesNotContain(model.LayerNames, name => model.ResolveLayer(name).GetType() == typeof(NodeLayer));
+
+        using var scope = torch.NewDisposeScope();
+        Tensor input = torch.randn(new long[] { 2, 3, 6, 6 }, generator: new Generator(9));
+        Tensor leaf = input.clone().requires_grad_(true);
+        model.Forward(leaf)[.., 2].sum().backward();
+        Tensor expected = leaf.grad! * input;
+        using var result = new Lrp(model, EpsilonEverywhere()).Explain(input, Target.Class(2));
+        double error = (result.Attribution.Values - expected).norm().item<float>() / expected.norm().item<float>();
+        output.WriteLine($"routing graph: relative L2 error to gradient x input {error:E2}");
+        Assert.True(error <= 1e-4, $"LRP differs from gradient x input by {error:E2}");
+    }
 }
