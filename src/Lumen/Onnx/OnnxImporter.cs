@@ -197,7 +197,7 @@ public static class OnnxImporter
         var used = new HashSet<string>(steps.SelectMany(s => s.Item2.Inputs), StringComparer.Ordinal);
         var kept = constants.Where(pair => used.Contains(pair.Key)).ToDictionary(pair => pair.Key, pair => pair.Value.DetachFromDisposeScope(), StringComparer.Ordinal);
         var signature = new GraphSignature(input.Name, DescribeDeclared(input), DeclaredBatch(input), outputName, outputShape[1..]);
-        var module = new OnnxGraphModule(signature, steps, kept, Aliases(nodes, foldedNodes, steps, names));
+        var module = new OnnxGraphModule(signature, steps, kept, Aliases(nodes, foldedNodes, fusion.Sources, steps, names));
         try
         {
             if (signature.BatchSize is null && BatchIsTied(module, shape, budget)) module.FixBatch(1);
@@ -211,14 +211,15 @@ public static class OnnxImporter
     }
 
     /// <summary>The file's node and output names of every layer.</summary>
-    private static LayerAliasTable Aliases(IReadOnlyList<NodeProto> nodes, IReadOnlyDictionary<string, string> foldedBiases, List<(string Name, GraphStep Step)> steps, HashSet<string> layerNames)
+    private static LayerAliasTable Aliases(IReadOnlyList<NodeProto> nodes, IReadOnlyDictionary<string, string> foldedBiases, IReadOnlyDictionary<string, string> fusedFrom,
+        List<(string Name, GraphStep Step)> steps, HashSet<string> layerNames)
     {
         var table = new LayerAliasTable();
         var byOutput = nodes.Where(n => n.Output.Count > 0).GroupBy(n => n.Output[0], StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
         foreach (var (name, step) in steps.Where(s => s.Step.Layer is not null && s.Step.Outputs.Length > 0))
         {
             string output = step.Outputs[0];
-            table.Add(name, byOutput.TryGetValue(output, out var node) ? node.Name : "", output, foldedBiases.GetValueOrDefault(output));
+            table.Add(name, byOutput.TryGetValue(output, out var node) ? node.Name : "", output, foldedBiases.GetValueOrDefault(output), fusedFrom.GetValueOrDefault(output));
         }
         table.RemoveLayerNames(layerNames);
         return table;

@@ -44,6 +44,17 @@ public sealed class PatternFusionTests
     }
 
     [Fact]
+    public void AFusedLayerNamesTheNodesItReplaces()
+    {
+        using var model = OnnxImporter.Load(Fixture("convnext_tiny_op13.onnx"));
+        var graph = (OnnxGraphModule)model.Module;
+        Assert.Equal("/features/features.1/features.1.0/block/block.2/ReduceMean … /features/features.1/features.1.0/block/block.2/Add_1 (fused) -> /features/features.1/features.1.0/block/block.2/Add_1_output_0",
+            graph.SourceName("features_features_1_features_1_0_block_block_2_LayerNormalization"));
+        // The fused node's name and its output select the layer as --layer does.
+        Assert.Equal("features_features_1_features_1_0_block_block_4_Gelu", graph.LayerAliases["/features/features.1/features.1.0/block/block.4/Mul_1_output_0"]);
+    }
+
+    [Fact]
     public void GatesAreRecognised()
     {
         var efficientnet = Layers("efficientnet_b0_op17.onnx");

@@ -20,8 +20,11 @@ internal static class PatternFusion
 {
     private const double Sqrt2 = 1.4142135623730951;
 
-    /// <summary>The fused node list and, by a gate Mul's output, the index of its gate input.</summary>
-    public sealed record Result(IReadOnlyList<NodeProto> Nodes, IReadOnlyDictionary<string, int> Gates);
+    /// <summary>
+    /// The fused node list; by a gate Mul's output, the index of its gate input; and by a fused node's output, the
+    /// file's nodes it replaces (<c>first … last</c>).
+    /// </summary>
+    public sealed record Result(IReadOnlyList<NodeProto> Nodes, IReadOnlyDictionary<string, int> Gates, IReadOnlyDictionary<string, string> Sources);
 
     /// <summary>Fuses the patterns in <paramref name="nodes"/> (the nodes of <paramref name="graph"/>, possibly with biases folded).</summary>
     public static Result Apply(IReadOnlyList<NodeProto> nodes, GraphProto graph)
@@ -29,6 +32,7 @@ internal static class PatternFusion
         var matcher = new Matcher(nodes, graph);
         var replaced = new Dictionary<NodeProto, NodeProto>(ReferenceEqualityComparer.Instance);
         var removed = new HashSet<NodeProto>(ReferenceEqualityComparer.Instance);
+        var sources = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var node in nodes.Where(n => IsDefault(n)))
         {
             var match = node.OpType switch
@@ -42,6 +46,7 @@ internal static class PatternFusion
             var (parts, fused) = match.Value;
             foreach (var part in parts) removed.Add(part);
             replaced[parts[^1]] = fused;
+            sources[fused.Output[0]] = $"{Describe(parts[0])} … {Describe(parts[^1])}";
         }
         var result = new List<NodeProto>(nodes.Count);
         foreach (var node in nodes)
@@ -49,8 +54,10 @@ internal static class PatternFusion
             if (replaced.TryGetValue(node, out var fused)) result.Add(fused);
             else if (!removed.Contains(node)) result.Add(node);
         }
-        return new Result(result, Gates(result, matcher.Constants));
+        return new Result(result, Gates(result, matcher.Constants), sources);
     }
+
+    private static string Describe(NodeProto node) => node.Name.Length > 0 ? node.Name : node.Output.FirstOrDefault() ?? node.OpType;
 
     /// <summary>By output, the gate input's index of every Mul of two computed values one of which (only) a Sigmoid or HardSigmoid produced.</summary>
     private static Dictionary<string, int> Gates(IReadOnlyList<NodeProto> nodes, ProtoConstants constants)
