@@ -22,7 +22,7 @@ internal static class LayerFunctions
         Onnx.Graph.ConstantAffineLayer => Affine(input, weight, bias),
         LayerNorm norm => Normalise(norm, input, weight, bias, reference ?? input),
         MaxPool2d or AvgPool2d or AdaptiveAvgPool2d or ReLU or Dropout or Flatten => ((nn.Module<Tensor, Tensor>)module).forward(input),
-        _ => throw new InvalidOperationException($"no functional form for {module.GetType().Name}"),
+        _ => throw LumenException.Usage($"LRP rules with a modified forward pass do not apply to {module.GetType().Name} layers; give them Pass"),
     };
 
     private static Tensor Affine(Tensor input, Tensor? weight, Tensor? bias)

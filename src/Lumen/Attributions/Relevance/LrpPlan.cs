@@ -33,7 +33,7 @@ internal static class LrpPlan
     {
         CheckContainer("(the model itself)", model.Model.Module, trustedContainers);
         if (model.Model.Module is Onnx.Graph.OnnxGraphModule graph && graph.HiddenComputations().FirstOrDefault() is string hidden)
-            throw LumenException.Usage($"LRP cannot propagate through ONNX node {hidden}: it computes from several inputs outside any layer, so no LRP rule can see it");
+            throw LumenException.Usage($"LRP cannot propagate through ONNX node {hidden}: it computes new values outside any layer (a node of three or more computed inputs or of several outputs), so no LRP rule can see it");
         foreach (string name in model.Model.LayerNames)
         {
             var module = model.Model.ResolveLayer(name);
