@@ -89,15 +89,15 @@ public static class OnnxImporter
     private static (OnnxGraphModule? Module, long[] InputShape) Build(ModelProto proto, string folder, IReadOnlyList<long>? inputShape, ImportBudget budget, bool screenOnly)
     {
         long opset = Opset(proto);
-        GraphProto graph = proto.Graph;
-        var input = RealInput(graph);
-        ChannelsLastInput.Apply(graph, input);
+        var input = RealInput(proto.Graph);
+        ChannelsLastInput.Apply(proto.Graph, input);
         long[] shape = ResolveShape(input, inputShape);
-        if (graph.Output.Count == 0) throw LumenException.Model("the ONNX graph declares no output");
-        string outputName = graph.Output[0].Name;
+        if (proto.Graph.Output.Count == 0) throw LumenException.Model("the ONNX graph declares no output");
+        string outputName = proto.Graph.Output[0].Name;
 
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
+        var (graph, foldedScales) = ScaleFolding.Apply(proto.Graph, folder, budget);
         var constants = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         foreach (var initializer in graph.Initializer)
         {
@@ -111,7 +111,10 @@ public static class OnnxImporter
             [input.Name] = torch.full(exampleShape, 0.5f),
         };
         var charged = new Dictionary<string, long>(StringComparer.Ordinal) { [input.Name] = inputBytes };
-        var (nodes, foldedBiases) = BiasFolding.Apply(graph);
+        var (unfused, foldedBiases) = BiasFolding.Apply(graph);
+        var foldedNodes = foldedBiases.Concat(foldedScales.Where(pair => !foldedBiases.ContainsKey(pair.Key))).ToDictionary(pair => pair.Key, pair => pair.Value, StringComparer.Ordinal);
+        var fusion = PatternFusion.Apply(unfused, graph);
+        var nodes = fusion.Nodes;
         var lastUse = LastUses(nodes, graph, outputName);
         var unknown = screenOnly ? new HashSet<string>(StringComparer.Ordinal) : null;
         var shapeValues = new HashSet<string>(StringComparer.Ordinal);
@@ -153,7 +156,7 @@ public static class OnnxImporter
                     }
                     continue;
                 }
-                var step = Run(context, () => Step(context, lowering, inputs, outputs, dynamic, shapeValues));
+                var step = Run(context, () => Step(context, lowering, inputs, outputs, dynamic, shapeValues, fusion.Gates));
                 if (IsShapeOperator(node.OpType) || step.Layer is null && dynamic.All(i => shapeValues.Contains(inputs[i])))
                 {
                     foreach (string output in outputs) shapeValues.Add(output);
@@ -196,7 +199,7 @@ public static class OnnxImporter
         var used = new HashSet<string>(steps.SelectMany(s => s.Item2.Inputs), StringComparer.Ordinal);
         var kept = constants.Where(pair => used.Contains(pair.Key)).ToDictionary(pair => pair.Key, pair => pair.Value.DetachFromDisposeScope(), StringComparer.Ordinal);
         var signature = new GraphSignature(input.Name, DescribeDeclared(input), DeclaredBatch(input), outputName, outputShape[1..]);
-        var module = new OnnxGraphModule(signature, steps, kept, Aliases(nodes, foldedBiases, steps, names));
+        var module = new OnnxGraphModule(signature, steps, kept, Aliases(nodes, foldedNodes, fusion.Sources, steps, names));
         try
         {
             if (signature.BatchSize is null && BatchIsTied(module, shape, budget)) module.FixBatch(1);
@@ -210,14 +213,15 @@ public static class OnnxImporter
     }
 
     /// <summary>The file's node and output names of every layer.</summary>
-    private static LayerAliasTable Aliases(IReadOnlyList<NodeProto> nodes, IReadOnlyDictionary<string, string> foldedBiases, List<(string Name, GraphStep Step)> steps, HashSet<string> layerNames)
+    private static LayerAliasTable Aliases(IReadOnlyList<NodeProto> nodes, IReadOnlyDictionary<string, string> foldedBiases, IReadOnlyDictionary<string, string> fusedFrom,
+        List<(string Name, GraphStep Step)> steps, HashSet<string> layerNames)
     {
         var table = new LayerAliasTable();
         var byOutput = nodes.Where(n => n.Output.Count > 0).GroupBy(n => n.Output[0], StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
         foreach (var (name, step) in steps.Where(s => s.Step.Layer is not null && s.Step.Outputs.Length > 0))
         {
             string output = step.Outputs[0];
-            table.Add(name, byOutput.TryGetValue(output, out var node) ? node.Name : "", output, foldedBiases.GetValueOrDefault(output));
+            table.Add(name, byOutput.TryGetValue(output, out var node) ? node.Name : "", output, foldedBiases.GetValueOrDefault(output), fusedFrom.GetValueOrDefault(output));
         }
         table.RemoveLayerNames(layerNames);
         return table;
@@ -291,7 +295,8 @@ public static class OnnxImporter
         }
     }
 
-    private static GraphStep Step(NodeContext context, Lowering lowering, string[] inputs, string[] outputs, int[] dynamic, HashSet<string> shapeValues)
+    private static GraphStep Step(NodeContext context, Lowering lowering, string[] inputs, string[] outputs, int[] dynamic, HashSet<string> shapeValues,
+        IReadOnlyDictionary<string, int> gates)
     {
         // Shape reads only the sizes of its input: its output and everything computed from it alone are integer
         // shape values, computed by plain functions rather than layers.
@@ -301,23 +306,31 @@ public static class OnnxImporter
         nn.Module? layer = null;
         if (data.Length == 1 && outputCount == 1 && outputs[0].Length > 0)
         {
-            layer = lowering.Module is not null && data[0] == 0 && dynamic.Length == 1
-                ? lowering.Module()
-                : lowering.ShapeOnly ? new ShapeLayer(op, lowering.Kernel, data[0]) : new NodeLayer(op, lowering.Kernel, data[0]);
+            if (lowering.Module is not null && data[0] == 0 && dynamic.Length == 1) layer = lowering.Module();
+            else if (lowering.Affine is { } affine && dynamic.Length == 1 && data[0] == 1 - affine.ConstantIndex)
+                layer = new ConstantAffineLayer(op, lowering.Kernel, data[0], affine.ConstantIndex, affine.Operation);
+            else layer = lowering.ShapeOnly ? new ShapeLayer(op, lowering.Kernel, data[0]) : new NodeLayer(op, lowering.Kernel, data[0]);
         }
         else if (data.Length == 2 && outputCount == 1 && outputs[0].Length > 0)
         {
-            layer = op == "Add" && inputs.Length == 2 && dynamic.Length == 2 ? new Addition() : new PairLayer(op, lowering.Kernel, data[0], data[1]);
+            if (op == "Add" && inputs.Length == 2 && dynamic.Length == 2) layer = new Addition();
+            else if (op == "Mul" && dynamic.Length == 2 && gates.TryGetValue(outputs[0], out int gate))
+            {
+                layer = new GateLayer(lowering.Kernel, 1 - gate, gate);
+                data = new[] { 1 - gate, gate };
+            }
+            else layer = lowering.ShapeOnly && op == "Concat" ? new ShapePairLayer(op, lowering.Kernel, data[0], data[1]) : new PairLayer(op, lowering.Kernel, data[0], data[1]);
         }
         else if (data.Length > 2 && outputCount == 1 && outputs[0].Length > 0)
         {
             // A Concat of three or more maps (Inception's branches, a dense block's output) is a layer too, so that
             // --layer, CAMs and top-K can name it; the hook sees the first map as its argument and the joined output.
-            layer = new NodeLayer(op, lowering.Kernel, data[0]);
+            // It only moves values, so LRP routes relevance through it as its gradient does.
+            layer = lowering.ShapeOnly ? new ShapeLayer(op, lowering.Kernel, data[0]) : new NodeLayer(op, lowering.Kernel, data[0]);
         }
         // Evaluation mode before the example pass: a BatchNorm in training mode would update its running statistics.
         layer?.eval();
-        return new GraphStep(inputs, outputs, lowering.Kernel, layer, data);
+        return new GraphStep(inputs, outputs, lowering.Kernel, layer, data) { OpType = op, Routes = lowering.ShapeOnly };
     }
 
     private static bool IsShapeOperator(string opType) => opType == "Shape";

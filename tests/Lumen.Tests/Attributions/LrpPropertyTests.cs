@@ -73,11 +73,11 @@ public class LrpPropertyTests
     [Fact]
     public void AnUnsupportedLayerIsRefusedByName()
     {
-        var module = nn.Sequential(("conv", nn.Conv2d(1, 4, 3)), ("act", nn.Tanh()), ("flatten", nn.Flatten()), ("fc", nn.Linear(4 * 4 * 4, 3)));
-        using var model = new ExplainableModel(module, "tanh-net", new long[] { 1, 6, 6 });
+        var module = nn.Sequential(("conv", nn.Conv2d(1, 4, 3)), ("act", nn.Softplus()), ("flatten", nn.Flatten()), ("fc", nn.Linear(4 * 4 * 4, 3)));
+        using var model = new ExplainableModel(module, "softplus-net", new long[] { 1, 6, 6 });
         var error = Assert.Throws<LumenException>(() => new Lrp(model));
         Assert.Equal(ErrorKind.Usage, error.Kind);
-        Assert.Contains("'act' (Tanh)", error.Message);
+        Assert.Contains("'act' (Softplus)", error.Message);
     }
 
     [Fact]

@@ -63,7 +63,16 @@ public sealed class ModernCnnExportTests
     /// </summary>
     private static readonly HashSet<string> ReluNetworks = new() { "densenet121", "mobilenet_v3_small", "googlenet" };
 
-    private static readonly HashSet<string> ReluMethods = new() { "guided-backprop", "deconvnet", "guided-gradcam" };
+    private static readonly HashSet<string> ReluMethods = new() { "guided-backprop", "deconvnet", "guided-gradcam", "neuron-guided-backprop" };
+
+    /// <summary>
+    /// DeepLift's rescale rule is defined for element-wise non-linearities and max pooling; it refuses a product of two
+    /// computed tensors (the squeeze-and-excitation gates of efficientnet_b0 and mobilenet_v3_small) and LayerNorm
+    /// (convnext_tiny) rather than explaining them by their plain gradient.
+    /// </summary>
+    private static readonly HashSet<string> DeepLiftNetworks = new() { "densenet121", "googlenet" };
+
+    private static readonly HashSet<string> DeepLiftMethods = new() { "deeplift", "deeplift-shap" };
 
     /// <summary>Small budgets for the methods that evaluate many inputs; the others run with their defaults.</summary>
     private static readonly IReadOnlyDictionary<string, Dictionary<string, string>> Budgets = new Dictionary<string, Dictionary<string, string>>
@@ -139,13 +148,31 @@ public sealed class ModernCnnExportTests
         var descriptor = MethodCatalog.Find(method);
         using var scope = torch.NewDisposeScope();
         using var model = OnnxImporter.Load(Fixture(file));
-        var options = new MethodOptions(descriptor.NeedsLayer || descriptor.UsesLayer ? camLayer : null, Budgets.GetValueOrDefault(method));
+        var settings = new Dictionary<string, string>(Budgets.GetValueOrDefault(method) ?? new Dictionary<string, string>());
+        using var folder = new TempDirectory();
+        if (method is "deeplift-shap" or "gradient-shap")
+        {
+            // Two references: a black image and a grey one.
+            string baselines = Path.Combine(folder.Path, "baselines.npy");
+            using (var references = torch.cat(new[] { torch.zeros(1, 3, 64, 64), torch.full(new long[] { 1, 3, 64, 64 }, 0.5f) }))
+                NpyFile.Write(baselines, references);
+            settings["baselines"] = baselines;
+        }
         Tensor input = Input();
+        if (descriptor.Family == "neuron") settings["neuron"] = MostActiveUnit(model, camLayer, input);
+        var options = new MethodOptions(descriptor.NeedsLayer || descriptor.UsesLayer ? camLayer : null, settings);
         if (method == "cam" && !GapLinearHeads.Contains(network))
         {
             var refused = Assert.Throws<LumenException>(() => descriptor.Build(model, options));
             Assert.Equal(ErrorKind.Usage, refused.Kind);
             Assert.Contains("use gradcam", refused.Message);
+            return;
+        }
+        if (DeepLiftMethods.Contains(method) && !DeepLiftNetworks.Contains(network))
+        {
+            var refused = Assert.Throws<LumenException>(() => descriptor.Build(model, options).Attribute(input, Target.Class(3)).Dispose());
+            Assert.Equal(ErrorKind.Model, refused.Kind);
+            Assert.Contains("has no rule for layer", refused.Message);
             return;
         }
         if (ReluMethods.Contains(method) && !ReluNetworks.Contains(network))
@@ -157,7 +184,7 @@ public sealed class ModernCnnExportTests
         }
         using var map = descriptor.Build(model, options).Attribute(input, Target.Class(3));
         Assert.Equal(-1, map.FirstNonFiniteImage());
-        Assert.Equal(new long[] { 3, 3 }, map.Targets);
+        if (descriptor.Family != "neuron") Assert.Equal(new long[] { 3, 3 }, map.Targets);
         double magnitude = map.Values.abs().max().item<float>();
         output.WriteLine($"{network} {method}: shape [{string.Join(", ", map.Values.shape)}], largest |value| {magnitude:G4}");
         if (descriptor.UsesLayer && descriptor.Family == "cam")
@@ -168,6 +195,14 @@ public sealed class ModernCnnExportTests
             var activations = capture[camLayer];
             Assert.Equal(new[] { 2L, 1L, activations.shape[2], activations.shape[3] }, map.Values.shape);
         }
+        else if (descriptor.Family == "layer")
+        {
+            // Layer attribution is at the layer's own shape [N, C, h, w].
+            using var capture = model.Capture(camLayer);
+            using (torch.no_grad()) model.Forward(input);
+            Assert.Equal(capture[camLayer].shape, map.Values.shape);
+            Assert.True(magnitude > 0, "the map is all zeros");
+        }
         else
         {
             Assert.Equal(2, map.Values.shape[0]);
@@ -175,6 +210,17 @@ public sealed class ModernCnnExportTests
             Assert.Contains(map.Values.shape[1], new long[] { 1, 3 });
             Assert.True(magnitude > 0, "the map is all zeros");
         }
+    }
+
+    /// <summary>The unit of <paramref name="layer"/> most active on the first image, as LAYER:CHANNEL:ROW,COL (a unit that is alive).</summary>
+    private static string MostActiveUnit(Lumen.Models.ExplainableModel model, string layer, Tensor input)
+    {
+        using var capture = model.Capture(layer);
+        using (torch.no_grad()) model.Forward(input);
+        Tensor map = capture[layer][0];
+        long index = map.argmax().item<long>();
+        long area = map.shape[1] * map.shape[2];
+        return $"{layer}:{index / area}:{index % area / map.shape[2]},{index % map.shape[2]}";
     }
 
     [Theory]

@@ -13,7 +13,10 @@ namespace Lumen.Attributions.DeepLift;
 /// </summary>
 internal static class DeepLiftLayers
 {
-    /// <summary>Layers that are linear or affine in their input (batch norm and dropout in evaluation mode).</summary>
+    /// <summary>
+    /// Layers that are linear or affine in their input (batch norm and dropout in evaluation mode; an imported graph's
+    /// nodes that only move values, Concat included, and its element-wise affine maps with a constant).
+    /// </summary>
     private static readonly Type[] Linear =
     {
         typeof(Conv1d), typeof(Conv2d), typeof(Conv3d), typeof(ConvTranspose1d), typeof(ConvTranspose2d), typeof(ConvTranspose3d),
@@ -22,6 +25,7 @@ internal static class DeepLiftLayers
         typeof(Dropout), typeof(Dropout1d), typeof(Dropout2d), typeof(Dropout3d), typeof(BatchNorm1d), typeof(BatchNorm2d),
         typeof(BatchNorm3d), typeof(Identity), typeof(ZeroPad2d), typeof(ConstantPad1d), typeof(ConstantPad2d), typeof(ConstantPad3d),
         typeof(PixelShuffle), typeof(PixelUnshuffle), typeof(Addition), typeof(Pad2d), typeof(Onnx.Graph.ShapeLayer),
+        typeof(Onnx.Graph.ShapePairLayer), typeof(Onnx.Graph.ConstantAffineLayer),
     };
 
     /// <summary>Element-wise non-linearities: the rescale multiplier (f(x) − f(r)) / (x − r).</summary>

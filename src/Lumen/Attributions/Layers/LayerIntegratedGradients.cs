@@ -24,7 +24,7 @@ public sealed class LayerIntegratedGradients : IAttributionMethod
     {
         this.model = model;
         Layer = model.LayerName(layer);
-        LayerPass.SingleInput(model, Layer);
+        LayerPass.CheckReplaceable(model, Layer);
         Points = IntegrationPoints.For(method, steps);
         Method = method;
         Baseline = baseline ?? Baseline.Zero;

@@ -42,17 +42,17 @@ internal static class LayerPass
     public static (Tensor Gradient, Tensor Scores) GradientWithOutput(ExplainableModel model, string layer, Tensor batch, Tensor replacement, Target target)
     {
         using var scope = NewDisposeScope();
-        var module = SingleInput(model, layer);
         Tensor leaf = replacement.detach().clone().requires_grad_(true);
         bool replaced = false;
-        var handle = module.register_forward_hook((_, _, output) =>
+        Tensor Replace(Tensor output)
         {
             if (!output.shape.SequenceEqual(leaf.shape))
                 throw LumenException.Model($"layer '{layer}' output [{string.Join(", ", output.shape)}] where [{string.Join(", ", leaf.shape)}] was expected; it runs more than once per forward pass");
             replaced = true;
             // Sequential frees the tensor it passes on: hand it a second handle on the leaf (same storage and graph node).
             return leaf.alias();
-        });
+        }
+        var handle = OnOutput(model, layer, Replace);
         try
         {
             using var gradients = torch.enable_grad();
@@ -65,14 +65,30 @@ internal static class LayerPass
         }
         finally
         {
-            handle.remove();
+            handle();
         }
     }
 
-    /// <summary>The layer as a module of one tensor, or a usage error.</summary>
-    public static nn.Module<Tensor, Tensor> SingleInput(ExplainableModel model, string layer) =>
-        model.ResolveLayer(layer) as nn.Module<Tensor, Tensor>
-        ?? throw LumenException.Usage($"layer '{layer}' ({model.ResolveLayer(layer).GetType().Name}) takes more than one tensor; choose a layer of one input, such as a convolution or activation");
+    /// <summary>Checks that the layer's output can be replaced (a module of one or two tensors); a usage error otherwise.</summary>
+    public static void CheckReplaceable(ExplainableModel model, string layer)
+    {
+        if (model.ResolveLayer(layer) is not (nn.Module<Tensor, Tensor> or nn.Module<Tensor, Tensor, Tensor>))
+            throw Unhookable(model, layer);
+    }
+
+    private static LumenException Unhookable(ExplainableModel model, string layer) =>
+        LumenException.Usage($"layer '{layer}' ({model.ResolveLayer(layer).GetType().Name}) takes more than two tensors; choose a layer such as a convolution, activation or residual sum");
+
+    /// <summary>
+    /// A forward hook on the layer (of one tensor, or of two such as a residual sum or a gate) that replaces its output
+    /// by <paramref name="replace"/>'s result; a usage error for a layer that cannot be hooked.
+    /// </summary>
+    private static Action OnOutput(ExplainableModel model, string layer, Func<Tensor, Tensor> replace) => model.ResolveLayer(layer) switch
+    {
+        nn.Module<Tensor, Tensor> single => single.register_forward_hook((_, _, output) => replace(output)).remove,
+        nn.Module<Tensor, Tensor, Tensor> pair => pair.register_forward_hook((_, _, _, output) => replace(output)).remove,
+        _ => throw Unhookable(model, layer),
+    };
 
     /// <summary>Returns <paramref name="output"/> if it is a map [N, C, h, w]; otherwise a usage error naming the fix.</summary>
     public static Tensor RequireMap(ExplainableModel model, string layer, string method, Tensor output)

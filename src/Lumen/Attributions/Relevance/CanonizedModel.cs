@@ -44,8 +44,17 @@ public sealed class CanonizedModel : IDisposable
         {
             TorchSharp.Modules.Conv2d conv => new LayerParameters(conv.weight!.detach(), conv.bias?.detach()),
             TorchSharp.Modules.Linear linear => new LayerParameters(linear.weight!.detach(), linear.bias?.detach()),
+            TorchSharp.Modules.BatchNorm norm when !absorbed.ContainsKey(layer) => MergeBatchNorm.Affine(norm),
+            TorchSharp.Modules.LayerNorm norm => new LayerParameters(norm.weight?.detach(), norm.bias?.detach()),
+            Onnx.Graph.ConstantAffineLayer affine => AffineParameters(affine),
             _ => LayerParameters.None,
         };
+    }
+
+    private static LayerParameters AffineParameters(Onnx.Graph.ConstantAffineLayer layer)
+    {
+        var (scale, shift) = layer.Coefficients();
+        return new LayerParameters(scale?.detach(), shift?.detach());
     }
 
     /// <summary>

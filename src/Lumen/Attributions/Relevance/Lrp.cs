@@ -99,7 +99,7 @@ public sealed class Lrp : IAttributionMethod
 
     private static IReadOnlyList<double> SumPerImage(Tensor? values, long images)
     {
-        if (values is null || values.Handle == IntPtr.Zero) return Enumerable.Repeat(0.0, (int)images).ToList();
+        if (values is null || values.IsInvalid) return Enumerable.Repeat(0.0, (int)images).ToList(); // no relevance reached it (a gate branch)
         using var sums = values.detach().to_type(ScalarType.Float64).reshape(images, -1).sum(dim: 1);
         return sums.cpu().data<double>().ToArray();
     }

@@ -12,10 +12,17 @@ internal static class LrpPlan
 {
     private static readonly Type[] SupportedLeaves =
     {
-        typeof(Conv2d), typeof(Linear), typeof(ReLU), typeof(MaxPool2d), typeof(AvgPool2d), typeof(AdaptiveAvgPool2d),
-        typeof(Flatten), typeof(Dropout), typeof(BatchNorm1d), typeof(BatchNorm2d), typeof(Addition),
-        typeof(Onnx.Graph.ShapeLayer), typeof(Pad2d),
+        typeof(Conv2d), typeof(Linear), typeof(ReLU), typeof(ReLU6), typeof(LeakyReLU), typeof(Sigmoid), typeof(Tanh),
+        typeof(Hardsigmoid), typeof(Hardswish), typeof(SiLU), typeof(GELU), typeof(MaxPool2d), typeof(AvgPool2d),
+        typeof(AdaptiveAvgPool2d), typeof(Flatten), typeof(Dropout), typeof(BatchNorm1d), typeof(BatchNorm2d), typeof(LayerNorm),
+        typeof(Addition), typeof(Pad2d), typeof(Onnx.Graph.ShapeLayer), typeof(Onnx.Graph.ShapePairLayer), typeof(Onnx.Graph.GateLayer),
+        typeof(Onnx.Graph.ConstantAffineLayer),
     };
+
+    /// <summary>Whether <paramref name="module"/> routes relevance as its gradient does (max pooling, padding, layers that only move values).</summary>
+    public static bool Routes(torch.nn.Module module) => module is MaxPool2d or Pad2d or Onnx.Graph.ShapeLayer or Onnx.Graph.ShapePairLayer;
+
+    private static readonly Pass MergedRule = new();
 
     // An imported ONNX graph runs every node with floating-point data as a child layer through call().
     private static readonly Type[] TransparentContainers = { typeof(Sequential), typeof(Onnx.Graph.OnnxGraphModule) };
@@ -25,6 +32,8 @@ internal static class LrpPlan
         CanonizedModel model, Composite composite, IReadOnlyCollection<Type> trustedContainers)
     {
         CheckContainer("(the model itself)", model.Model.Module, trustedContainers);
+        if (model.Model.Module is Onnx.Graph.OnnxGraphModule graph && graph.HiddenComputations().FirstOrDefault() is string hidden)
+            throw LumenException.Usage($"LRP cannot propagate through ONNX node {hidden}: it computes new values outside any layer (a node of three or more computed inputs or of several outputs), so no LRP rule can see it");
         foreach (string name in model.Model.LayerNames)
         {
             var module = model.Model.ResolveLayer(name);
@@ -36,9 +45,11 @@ internal static class LrpPlan
             if (!SupportedLeaves.Any(type => type.IsInstanceOfType(module)))
                 throw LumenException.Usage($"LRP does not support layer '{name}' ({module.GetType().Name}); supported: {string.Join(", ", SupportedLeaves.Select(t => t.Name))}");
             if (module is Conv2d conv) LayerFunctions.CheckConvolution(name, conv);
-            ILrpRule? rule = composite.RuleFor(name, module, model.Layers);
-            // Max-pooling routes relevance like its gradient, and a padding layer crops it back (its padded elements hold none).
-            if (rule is null && module is not (MaxPool2d or Pad2d))
+            // A BatchNorm merged into its convolution is the identity; one that stays alone is an affine layer with a rule.
+            ILrpRule? rule = module is BatchNorm && model.AbsorbedInto(module) is not null ? MergedRule : composite.RuleFor(name, module, model.Layers);
+            // Max-pooling routes relevance like its gradient, a padding layer crops it back (its padded elements hold
+            // none), and layers that only move values send each element the relevance of its copies.
+            if (rule is null && !Routes(module))
                 throw LumenException.Usage($"the LRP composite '{composite.Name}' has no rule for layer '{name}' ({module.GetType().Name}); add one with CompositeBuilder");
             plan[module] = (name, rule);
         }

@@ -50,7 +50,7 @@ internal sealed class RelevanceHooks : IDisposable
                 removers.Add(single.register_forward_hook((m, x, y) => Keep(m, OnLayer(m, x, y))).remove);
                 break;
             case nn.Module<Tensor, Tensor, Tensor> pair:
-                removers.Add(pair.register_forward_hook((m, a, b, y) => Keep(m, OnAddition(m, a, b, y))).remove);
+                removers.Add(pair.register_forward_hook((m, a, b, y) => Keep(m, OnPair(m, a, b, y))).remove);
                 break;
         }
     }
@@ -59,16 +59,24 @@ internal sealed class RelevanceHooks : IDisposable
     {
         var (name, rule) = plan[module];
         fired.Add(name);
-        if (module is BatchNorm) CheckMergedInput(name, module, x);
-        if (module is MaxPool2d || rule is null) return y;
+        if (module is BatchNorm && model.AbsorbedInto(module) is not null) CheckMergedInput(name, module, x);
+        if (LrpPlan.Routes(module) || rule is null) return y;
         if (rule is Pass) return y.detach() + (x - x.detach()).reshape(y.shape);
         return Modified(module, rule, model.ParametersOf(module), x, y);
     }
 
-    private Tensor OnAddition(nn.Module module, Tensor a, Tensor b, Tensor y)
+    private Tensor OnPair(nn.Module module, Tensor a, Tensor b, Tensor y)
     {
         var (name, rule) = plan[module];
         fired.Add(name);
+        if (LrpPlan.Routes(module)) return y;
+        if (module is Onnx.Graph.GateLayer)
+        {
+            // The gate (second argument) is a constant: all relevance goes to the feature, summed over broadcast copies.
+            if (rule is not Pass)
+                throw LumenException.Usage($"the gate '{name}' supports only the Pass rule (the gate held constant, relevance to the gated feature), not {rule?.Description}");
+            return y.detach() + (a - a.detach()).expand(y.shape);
+        }
         if (rule is not Norm norm)
             throw LumenException.Usage($"the residual addition '{name}' supports only the Norm rule (relevance split in proportion to each branch's contribution), not {rule?.Description}");
         Tensor factor = Stabilizer.Stabilize(y.detach(), norm.Epsilon).reciprocal();
@@ -86,7 +94,7 @@ internal sealed class RelevanceHooks : IDisposable
         {
             outputs = terms.Select((term, k) => vanishes[k]
                 ? torch.zeros_like(y)
-                : LayerFunctions.Apply(module, term.Input, term.Weight, term.Bias)).ToList();
+                : LayerFunctions.Apply(module, term.Input, term.Weight, term.Bias, input)).ToList();
         }
         var factors = rule.Factors(outputs);
         Tensor? h = null;
@@ -94,7 +102,7 @@ internal sealed class RelevanceHooks : IDisposable
         {
             if (factors[k] is not Tensor factor || vanishes[k]) continue;
             Tensor carried = Carried(terms[k].Input.detach(), x);
-            Tensor part = LayerFunctions.Apply(module, carried, terms[k].Weight?.detach(), null) * factor.detach();
+            Tensor part = LayerFunctions.Apply(module, carried, terms[k].Weight?.detach(), null, input) * factor.detach();
             h = h is null ? part : h + part;
         }
         return h is null ? y.detach() : y.detach() + (h - h.detach());
@@ -108,11 +116,9 @@ internal sealed class RelevanceHooks : IDisposable
 
     private void CheckMergedInput(string name, nn.Module norm, Tensor x)
     {
-        nn.Module? into = model.AbsorbedInto(norm);
-        if (into is null)
-            throw LumenException.Usage($"BatchNorm layer '{name}' is not merged into a convolution, so LRP cannot propagate through it; use the merge-batchnorm canonizer (the default)");
+        nn.Module into = model.AbsorbedInto(norm)!;
         if (!lastOutputs.TryGetValue(into, out Tensor? produced) || produced.Handle != x.Handle && !ReferenceEquals(produced, x))
-            throw LumenException.Model($"BatchNorm layer '{name}' does not take the output of '{plan[into].Name}' directly, so merging them would be wrong; LRP supports BatchNorm only right after its convolution");
+            throw LumenException.Model($"BatchNorm layer '{name}' does not take the output of '{plan[into].Name}' directly, so merging them would be wrong; build the model so that a BatchNorm right after a convolution in layer order also takes its output (or, in the library, pass Lrp no canonizers: BatchNorm is then an affine layer with the epsilon rule)");
     }
 
     private Tensor Keep(nn.Module module, Tensor result)

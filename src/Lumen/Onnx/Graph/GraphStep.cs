@@ -20,6 +20,18 @@ internal sealed class GraphStep
         DataInputs = dataInputs;
     }
 
+    /// <summary>The ONNX operator the step computes.</summary>
+    public string OpType { get; init; } = "";
+
+    /// <summary>Whether the step only moves values (each output element a copy of an input element): reshapes, concatenations, splits.</summary>
+    public bool Routes { get; init; }
+
+    /// <summary>
+    /// Whether the step computes new floating-point values from computed data outside any layer (a node of three or
+    /// more computed inputs, or of several outputs, that does not just move values): no hook sees it.
+    /// </summary>
+    public bool IsHiddenComputation => Layer is null && DataInputs.Length > 0 && !Routes;
+
     /// <summary>The names of the node's inputs ("" for an omitted optional input).</summary>
     public string[] Inputs { get; }
 

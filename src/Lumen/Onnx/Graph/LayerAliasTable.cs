@@ -17,8 +17,10 @@ internal sealed class LayerAliasTable
     /// <summary>
     /// Records that layer <paramref name="layer"/> is node <paramref name="nodeName"/> (may be empty) with output
     /// <paramref name="outputName"/>, and also node <paramref name="foldedNode"/> when one was folded into it (a bias Add).
+    /// A layer fused from several nodes names them in <paramref name="fusedFrom"/> (e.g. <c>/ln/ReduceMean … /ln/Add_1</c>)
+    /// for its source name; its node name is then Lumen's, not the file's.
     /// </summary>
-    public void Add(string layer, string nodeName, string outputName, string? foldedNode = null)
+    public void Add(string layer, string nodeName, string outputName, string? foldedNode = null, string? fusedFrom = null)
     {
         foreach (string name in new[] { nodeName, foldedNode ?? "", outputName }.Where(n => n.Length > 0 && n != layer).Distinct())
         {
@@ -31,7 +33,7 @@ internal sealed class LayerAliasTable
             }
             aliases[name] = layer;
         }
-        string nodes = foldedNode is { Length: > 0 } ? $"{nodeName} + {foldedNode}" : nodeName;
+        string nodes = fusedFrom is { Length: > 0 } ? $"{fusedFrom} (fused)" : foldedNode is { Length: > 0 } ? $"{nodeName} + {foldedNode}" : nodeName;
         sources[layer] = nodes.Length > 0 && nodes != outputName ? $"{nodes} -> {outputName}" : outputName;
     }
 

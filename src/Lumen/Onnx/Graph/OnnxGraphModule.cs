@@ -59,6 +59,24 @@ public sealed class OnnxGraphModule : nn.Module<Tensor, Tensor>, ILayerAliases, 
     /// <summary>The steps in the order they run, with the names of their layers.</summary>
     internal IReadOnlyList<(string Name, GraphStep Step)> Steps => namedSteps;
 
+    /// <summary>The steps that compute floating-point values from the image outside any layer (hooks cannot see them), as "op 'output'".</summary>
+    internal IEnumerable<string> HiddenComputations() =>
+        namedSteps.Where(s => s.Step.IsHiddenComputation).Select(s => $"{s.Step.OpType} '{s.Step.Outputs.FirstOrDefault(o => o.Length > 0) ?? s.Name}'");
+
+    /// <summary>
+    /// The leaf layer whose output <paramref name="layer"/> takes as its only computed input when nothing else reads
+    /// that output (so the two can be merged); null otherwise. A padded convolution's layer is its convolution.
+    /// </summary>
+    internal nn.Module? DirectProducer(nn.Module layer)
+    {
+        var step = steps.FirstOrDefault(s => ReferenceEquals(s.Layer, layer));
+        if (step is null || step.DataInputs.Length != 1) return null;
+        string value = step.Inputs[step.DataInputs[0]];
+        if (value == signature.OutputName || steps.Count(s => s.Inputs.Contains(value)) != 1) return null;
+        var producer = steps.FirstOrDefault(s => s.Outputs.Contains(value))?.Layer;
+        return producer is TorchSharp.Modules.Sequential sequence ? sequence.children().LastOrDefault() : producer;
+    }
+
     /// <summary>The name of the graph output.</summary>
     internal string OutputName => signature.OutputName;
 

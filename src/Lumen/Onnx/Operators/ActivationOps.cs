@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 
 namespace Lumen.Onnx.Operators;
 
-/// <summary>Element-wise activations (Gelu exact or tanh-approximated) and (log-)softmax; ReLU, LeakyReLU, ReLU6, Sigmoid, Tanh and Hardswish become their modules.</summary>
+/// <summary>Element-wise activations and (log-)softmax; ReLU, LeakyReLU, ReLU6, Sigmoid, Tanh, Hardswish, Gelu (exact or tanh-approximated) and HardSigmoid with PyTorch's α = 1/6 become their modules.</summary>
 internal static class ActivationOps
 {
     /// <summary>Adds the family to <paramref name="table"/>.</summary>
@@ -23,7 +23,9 @@ internal static class ActivationOps
         {
             float alpha = context.Float("alpha", 0.2f);
             float beta = context.Float("beta", 0.5f);
-            return Lowering.Single(x => (x[0]! * alpha + beta).clamp(0, 1));
+            Tensor Compute(IReadOnlyList<Tensor?> x) => (x[0]! * alpha + beta).clamp(0, 1);
+            // PyTorch's hardsigmoid (what it exports with α = 1/6, β = ½) is TorchSharp's Hardsigmoid module.
+            return Math.Abs(alpha - 1.0 / 6) <= 1e-7 && beta == 0.5f ? Lowering.Single(Compute, () => nn.Hardsigmoid()) : Lowering.Single(Compute);
         };
         table["Gelu"] = Gelu;
         table["Clip"] = Clip;
@@ -37,8 +39,9 @@ internal static class ActivationOps
         return approximate switch
         {
             // x Φ(x), Φ the standard normal distribution function.
-            "none" => Lowering.Single(x => x[0]! * 0.5 * (1 + (x[0]! * Math.Sqrt(0.5)).erf())),
-            "tanh" => Lowering.Single(x => x[0]! * 0.5 * (1 + ((x[0]! + x[0]!.pow(3) * 0.044715) * Math.Sqrt(2 / Math.PI)).tanh())),
+            "none" => Lowering.Single(x => x[0]! * 0.5 * (1 + (x[0]! * Math.Sqrt(0.5)).erf()), () => nn.GELU()),
+            "tanh" => Lowering.Single(x => x[0]! * 0.5 * (1 + ((x[0]! + x[0]!.pow(3) * 0.044715) * Math.Sqrt(2 / Math.PI)).tanh()),
+                () => nn.GELU(TorchSharp.Modules.GELU.Approximate.tanh)),
             _ => throw context.Error($"approximate '{approximate}' is not supported (none or tanh)"),
         };
     }

@@ -1,3 +1,4 @@
+using Lumen.Onnx.Graph;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -12,12 +13,12 @@ internal static class ElementwiseOps
     /// <summary>Adds the family to <paramref name="table"/>.</summary>
     public static void Register(Dictionary<string, Func<NodeContext, Lowering>> table)
     {
-        table["Add"] = _ => Lowering.Single(x => x[0]! + x[1]!);
-        table["Sub"] = _ => Lowering.Single(x => x[0]! - x[1]!);
-        table["Mul"] = _ => Lowering.Single(x => x[0]! * x[1]!);
-        table["Div"] = _ => Lowering.Single(x => IsInteger(x[0]!) && IsInteger(x[1]!)
+        table["Add"] = context => WithConstant(context, Lowering.Single(x => x[0]! + x[1]!), ConstantOperation.Add, ConstantOperation.Add);
+        table["Sub"] = context => WithConstant(context, Lowering.Single(x => x[0]! - x[1]!), ConstantOperation.Subtract, ConstantOperation.SubtractFrom);
+        table["Mul"] = context => WithConstant(context, Lowering.Single(x => x[0]! * x[1]!), ConstantOperation.Multiply, ConstantOperation.Multiply);
+        table["Div"] = context => WithConstant(context, Lowering.Single(x => IsInteger(x[0]!) && IsInteger(x[1]!)
             ? TruncatedDivision(x[0]!, x[1]!)
-            : x[0]! / x[1]!);
+            : x[0]! / x[1]!), ConstantOperation.Divide, null);
         table["Pow"] = _ => Lowering.Single(x => x[0]!.pow(x[1]!.to_type(x[0]!.dtype)));
         table["Sqrt"] = _ => Lowering.Single(x => x[0]!.sqrt());
         table["Exp"] = _ => Lowering.Single(x => x[0]!.exp());
@@ -34,6 +35,27 @@ internal static class ElementwiseOps
             : Lowering.Single(x => x[0]!.remainder(x[1]!));
         table["ReduceMean"] = ReduceMean;
         table["Cast"] = Cast;
+    }
+
+    /// <summary>
+    /// <paramref name="lowering"/>, marked as an affine map of its computed input when exactly one input is a
+    /// floating-point constant that broadcasts over the batch (<paramref name="constantSecond"/> when the constant is
+    /// the second input, <paramref name="constantFirst"/> when it is the first; null if that order is not affine).
+    /// </summary>
+    private static Lowering WithConstant(NodeContext context, Lowering lowering, ConstantOperation constantSecond, ConstantOperation? constantFirst)
+    {
+        if (context.InputCount != 2 || !context.Has(0) || !context.Has(1)) return lowering;
+        for (int side = 0; side < 2; side++)
+        {
+            Tensor? constant = context.Constant(side);
+            if (constant is null || context.Constant(1 - side) is not null) continue;
+            Tensor data = context.Example(1 - side);
+            ConstantOperation? operation = side == 1 ? constantSecond : constantFirst;
+            bool batchFree = constant.dim() < data.dim() || constant.dim() == data.dim() && constant.shape[0] == 1;
+            if (operation is null || !constant.is_floating_point() || !data.is_floating_point() || !batchFree) return lowering;
+            return new Lowering(lowering.Kernel) { Affine = (operation.Value, side) };
+        }
+        return lowering;
     }
 
     /// <summary>

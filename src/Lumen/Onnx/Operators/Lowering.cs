@@ -29,6 +29,12 @@ internal sealed class Lowering
     /// <summary>Whether the node only moves values (reshape, squeeze, identity): relevance passes through it unchanged.</summary>
     public bool ShapeOnly { get; }
 
+    /// <summary>
+    /// For an element-wise node of one computed input and one constant: the operation and the constant's input index
+    /// (the node then imports as a <see cref="Graph.ConstantAffineLayer"/>); else null.
+    /// </summary>
+    public (Graph.ConstantOperation Operation, int ConstantIndex)? Affine { get; init; }
+
     /// <summary>A lowering whose single output is <paramref name="compute"/>.</summary>
     public static Lowering Single(Func<IReadOnlyList<Tensor?>, Tensor> compute, Func<nn.Module<Tensor, Tensor>>? module = null, bool shapeOnly = false) =>
         new(inputs => new[] { compute(inputs) }, module, shapeOnly);

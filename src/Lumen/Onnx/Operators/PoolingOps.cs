@@ -5,7 +5,7 @@ namespace Lumen.Onnx.Operators;
 
 /// <summary>
 /// MaxPool, AveragePool, GlobalAveragePool, GlobalMaxPool and BatchNormalization as their TorchSharp modules;
-/// LayerNormalization as a function.
+/// LayerNormalization as TorchSharp's LayerNorm when its scale and bias are constants shaped like the normalised axes, else as a function.
 /// </summary>
 internal static class PoolingOps
 {
@@ -98,12 +98,25 @@ internal static class PoolingOps
         long rank = context.Example(0).dim();
         int first = context.Axis(context.Int("axis", -1), rank);
         long[] axes = Enumerable.Range(first, (int)rank - first).Select(a => (long)a).ToArray();
-        return Lowering.Single(x =>
+        Tensor Compute(IReadOnlyList<Tensor?> x)
         {
             Tensor centred = x[0]! - x[0]!.mean(axes, keepdim: true);
             Tensor variance = centred.square().mean(axes, keepdim: true);
             Tensor scaled = centred / (variance + eps).sqrt() * x[1]!;
             return x.Count > 2 && x[2] is { } bias ? scaled + bias : scaled;
+        }
+        // Scale and bias shaped like the normalised axes: TorchSharp's LayerNorm module (what LRP knows).
+        long[] normalized = context.Example(0).shape[first..];
+        Tensor? scale = context.Constant(1);
+        Tensor? shift = context.Has(2) ? context.Constant(2) : null;
+        bool fits = scale is not null && scale.shape.SequenceEqual(normalized) && (!context.Has(2) || shift is not null && shift.shape.SequenceEqual(normalized));
+        if (!fits) return Lowering.Single(Compute);
+        return Lowering.Single(Compute, () =>
+        {
+            var norm = nn.LayerNorm(normalized, eps, elementwise_affine: true, bias: shift is not null);
+            ConvolutionOps.Copy(norm.weight!, scale!);
+            if (shift is not null) ConvolutionOps.Copy(norm.bias!, shift);
+            return norm;
         });
     }
 

@@ -5,7 +5,8 @@ namespace Lumen.Onnx.Operators;
 
 /// <summary>
 /// Operators that move values without computing new ones (Flatten, Reshape, Transpose, Squeeze, Unsqueeze, Identity,
-/// Dropout, Concat, Split, Slice, Pad, Gather, ScatterND, Expand) and the shape computations exporters emit (Shape, Constant,
+/// Dropout, Concat, Split, Slice, Pad, Gather, ScatterND, Expand; all but ScatterND and a Pad with a non-zero value are
+/// marked <see cref="Lowering.ShapeOnly"/>) and the shape computations exporters emit (Shape, Constant,
 /// ConstantOfShape, Range).
 /// </summary>
 internal static class ShapeOps
@@ -18,7 +19,7 @@ internal static class ShapeOps
         {
             // Inference: the identity, and (when asked for) a mask that keeps every element.
             if (context.Node.Output.Count > 1 && context.Node.Output[1].Length > 0)
-                return new Lowering(x => new[] { x[0]!.alias(), torch.ones_like(x[0]!, dtype: ScalarType.Bool) });
+                return new Lowering(x => new[] { x[0]!.alias(), torch.ones_like(x[0]!, dtype: ScalarType.Bool) }, shapeOnly: true);
             return Lowering.Single(x => x[0]!.alias(), shapeOnly: true);
         };
         table["Flatten"] = Flatten;
@@ -31,7 +32,7 @@ internal static class ShapeOps
             long axis = context.Int("axis", long.MinValue);
             if (axis == long.MinValue) throw context.Error("axis is missing");
             int resolved = context.Axis(axis, context.Example(0).dim());
-            return Lowering.Single(x => torch.cat(x.Where(t => t is not null).Select(t => t!).ToList(), resolved));
+            return Lowering.Single(x => torch.cat(x.Where(t => t is not null).Select(t => t!).ToList(), resolved), shapeOnly: true);
         };
         table["Split"] = Split;
         table["Slice"] = Slice;
@@ -56,7 +57,7 @@ internal static class ShapeOps
                 return a == 1 ? b : a;
             }).ToArray();
             return x[0]!.expand(target);
-        });
+        }, shapeOnly: true);
     }
 
     private static Lowering Flatten(NodeContext context)
@@ -94,7 +95,7 @@ internal static class ShapeOps
     {
         long rank = context.Example(0).dim();
         long[] perm = context.Ints("perm") ?? Enumerable.Range(0, (int)rank).Reverse().Select(i => (long)i).ToArray();
-        return Lowering.Single(x => x[0]!.permute(perm));
+        return Lowering.Single(x => x[0]!.permute(perm), shapeOnly: true);
     }
 
     private static long[]? AxesInput(NodeContext context, int index, string attribute)
@@ -146,7 +147,7 @@ internal static class ShapeOps
             }
             if (sizes.Length != outputs || sizes.Sum() != length) throw context.Error($"split sizes [{string.Join(", ", sizes)}] do not divide length {length} into {outputs} outputs");
             return x[0]!.split(sizes, axis);
-        });
+        }, shapeOnly: true);
     }
 
     private static Lowering Slice(NodeContext context)
@@ -193,7 +194,7 @@ internal static class ShapeOps
                 }
             }
             return t;
-        });
+        }, shapeOnly: true);
     }
 
     private static Lowering Pad(NodeContext context)
@@ -207,7 +208,10 @@ internal static class ShapeOps
             _ => throw context.Error($"pad mode '{mode}' is not supported (constant, reflect, edge)"),
         };
         if (context.Opset >= 18 && context.Has(3)) throw context.Error("the axes input of Pad is not supported");
-        return Lowering.Single(PadCompute(context, torchMode, mode), SpatialPadLayer(context, torchMode));
+        // Reflected and replicated elements are copies, and zeros come from nowhere: such a pad only moves values.
+        bool copies = torchMode != PaddingModes.Constant
+                      || (context.Opset < 11 ? context.Float("value", 0) == 0 : !context.Has(2) || NodeContext.Floats(context.Constant(2)) is [0f]);
+        return Lowering.Single(PadCompute(context, torchMode, mode), SpatialPadLayer(context, torchMode), shapeOnly: copies);
     }
 
     /// <summary>
@@ -254,7 +258,7 @@ internal static class ShapeOps
             Tensor wrapped = torch.where(indices < 0, indices + size, indices);
             long[] shape = data.shape[..axis].Concat(indices.shape).Concat(data.shape[(axis + 1)..]).ToArray();
             return data.index_select(axis, wrapped.flatten()).reshape(shape);
-        });
+        }, shapeOnly: true);
     }
 
     /// <summary>

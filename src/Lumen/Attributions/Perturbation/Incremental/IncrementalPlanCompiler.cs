@@ -94,7 +94,7 @@ public static class IncrementalPlanCompiler
                 if (!step.Inputs.Any(maps.ContainsKey)) continue; // constants and shape arithmetic that read no map
                 string stepPath = Join(path, name);
                 string[] data = step.DataInputs.Select(i => step.Inputs[i]).ToArray();
-                bool local = step.Layer is not (null or Onnx.Graph.NodeLayer or Onnx.Graph.PairLayer or AdaptiveAvgPool2d or AdaptiveMaxPool2d or Flatten or Linear)
+                bool local = step.Layer is not (null or Onnx.Graph.NodeLayer or Onnx.Graph.PairLayer or AdaptiveAvgPool2d or AdaptiveMaxPool2d or Flatten or Linear or LayerNorm)
                              && data.All(maps.ContainsKey);
                 if (!local) return GraphTail(graph, stepPath, t, maps);
                 maps[step.Outputs[0]] = step.Layer is Addition
@@ -161,6 +161,9 @@ public static class IncrementalPlanCompiler
                     return Add(new PointwiseNode(path, input, x => x.sigmoid()));
                 case Tanh:
                     return Add(new PointwiseNode(path, input, x => x.tanh()));
+                case Hardsigmoid or Hardswish or SiLU or GELU:
+                    var activation = (nn.Module<Tensor, Tensor>)module;
+                    return Add(new PointwiseNode(path, input, x => activation.forward(x)));
                 case Identity:
                     return Add(new PointwiseNode(path, input, x => x));
                 case Dropout dropout:
