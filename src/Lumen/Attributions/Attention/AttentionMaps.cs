@@ -54,6 +54,13 @@ public sealed record AttentionMaps(IReadOnlyList<string> Layers, IReadOnlyList<T
         return new AttentionMaps(layers, attention, gradientMaps, targets, scoreValues, grid);
     }
 
+    /// <summary>Whether <paramref name="model"/> has a softmax layer that may hold attention probabilities.</summary>
+    public static bool HasSoftmaxLayer(ExplainableModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return model.LayerNames.Any(name => IsSoftmax(model.ResolveLayer(name)));
+    }
+
     private static bool IsSoftmax(nn.Module module) =>
         module is TorchSharp.Modules.Softmax || module is Onnx.Graph.NodeLayer { OpType: "Softmax" };
 
