@@ -57,6 +57,7 @@ public static class ModelCatalog
         Dictionary<string, Tensor>? stored = weightsPath is not null && WeightLoader.DetectFormat(weightsPath) != WeightFormat.TorchSharp
             ? WeightLoader.ReadStateDict(weightsPath)
             : null;
+        if (stored is not null && definition.UpgradeStateDict is { } upgrade) stored = upgrade(stored);
         int classCount = classes ?? ClassCountFrom(definition, stored) ?? definition.DefaultClasses;
         if (classCount <= 0) throw LumenException.Usage($"the class count must be positive, got {classCount}");
         nn.Module<Tensor, Tensor> module = definition.Create(classCount);

@@ -71,6 +71,18 @@ public sealed class VisionTransformerTests : IDisposable
         Assert.Equal(parameters, big.Module.parameters().Sum(p => p.numel()));
     }
 
+    [Fact]
+    public void CheckpointsWithTorchVisionsOlderMlpNamesLoad()
+    {
+        var stored = WeightLoader.ReadStateDict(ViTFixtures.Weights);
+        var legacy = stored.ToDictionary(
+            pair => pair.Key.Replace(".mlp.0.", ".mlp.linear_1.").Replace(".mlp.3.", ".mlp.linear_2."), pair => pair.Value);
+        Assert.Contains("encoder.layers.encoder_layer_0.mlp.linear_1.weight", legacy.Keys);
+        var upgraded = Lumen.Models.Architectures.VisionTransformer.UpgradeLegacyMlpKeys(legacy);
+        Assert.Equal(stored.Keys.Order(), upgraded.Keys.Order());
+        Assert.NotNull(ModelCatalog.Find("vit_b_16").UpgradeStateDict);
+    }
+
     public void Dispose()
     {
         model.Dispose();

@@ -158,6 +158,19 @@ public sealed class VisionTransformer : nn.Module<Tensor, Tensor>
     /// <param name="numClasses">Output classes.</param>
     public static VisionTransformer ViTTiny(int numClasses = 10) => new("vit-tiny", 32, 8, 2, 2, 32, 64, numClasses);
 
+    /// <summary>
+    /// <paramref name="stored"/> with the MLP keys of torchvision's checkpoints saved before 0.14 renamed as torchvision's
+    /// own loader does (<c>mlp.linear_1</c> → <c>mlp.0</c>, <c>mlp.linear_2</c> → <c>mlp.3</c>); other keys unchanged.
+    /// </summary>
+    public static Dictionary<string, Tensor> UpgradeLegacyMlpKeys(Dictionary<string, Tensor> stored)
+    {
+        ArgumentNullException.ThrowIfNull(stored);
+        return stored.ToDictionary(
+            pair => pair.Key.Replace(".mlp.linear_1.", ".mlp.0.", StringComparison.Ordinal).Replace(".mlp.linear_2.", ".mlp.3.", StringComparison.Ordinal),
+            pair => pair.Value,
+            StringComparer.Ordinal);
+    }
+
     /// <inheritdoc/>
     public override Tensor forward(Tensor x)
     {
