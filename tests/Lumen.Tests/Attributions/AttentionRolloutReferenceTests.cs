@@ -16,7 +16,7 @@ namespace Lumen.Tests.Attributions;
 /// <see cref="ReferenceComparison.RelativeTolerance"/> (1e-3 relative, max and L2) on the 4x4 map, the 17x17 matrix
 /// and the captured attention and gradients; float64 moves these references by 1e-7..1e-6.
 /// </summary>
-public sealed class AttentionRolloutReferenceTests : IDisposable
+public sealed class AttentionRolloutReferenceTests(Xunit.Abstractions.ITestOutputHelper output) : IDisposable
 {
     private readonly ExplainableModel builtIn = ModelCatalog.Load("vit-tiny", ViTFixtures.Weights);
     private readonly ExplainableModel imported = OnnxImporter.Load(ViTFixtures.Onnx);
@@ -32,7 +32,7 @@ public sealed class AttentionRolloutReferenceTests : IDisposable
         using var attribution = new AttentionRollout(model).Attribute(inputs, target);
         using var reference = NpyFile.Read(ViTFixtures.File("attention_rollout"));
         Assert.Equal(new long[] { 4, 1, 4, 4 }, attribution.Values.shape);
-        ReferenceComparison.AssertMatches(reference, attribution.Values.squeeze(1));
+        Compare(reference, attribution.Values.squeeze(1));
     }
 
     [Theory]
@@ -44,7 +44,7 @@ public sealed class AttentionRolloutReferenceTests : IDisposable
         using var attribution = new GradientAttentionRollout(model).Attribute(inputs, target);
         using var reference = NpyFile.Read(ViTFixtures.File("grad_attention_rollout"));
         Assert.Equal(new long[] { 4, 1, 4, 4 }, attribution.Values.shape);
-        ReferenceComparison.AssertMatches(reference, attribution.Values.squeeze(1));
+        Compare(reference, attribution.Values.squeeze(1));
     }
 
     [Fact]
@@ -54,10 +54,10 @@ public sealed class AttentionRolloutReferenceTests : IDisposable
         var maps = AttentionMaps.Compute(builtIn, inputs, target, withGradient: true, "test");
         using var attention = NpyFile.Read(ViTFixtures.File("attention_rollout__attention"));
         using var gradient = NpyFile.Read(ViTFixtures.File("grad_attention_rollout__attention_grad"));
-        ReferenceComparison.AssertMatches(attention, torch.stack(maps.Attention, 1));
-        ReferenceComparison.AssertMatches(gradient, torch.stack(maps.Gradient!, 1));
-        ReferenceComparison.AssertMatches(NpyFile.Read(ViTFixtures.File("attention_rollout__matrix")), AttentionRollout.Rollout(maps.Attention, HeadFusion.Mean, 0));
-        ReferenceComparison.AssertMatches(NpyFile.Read(ViTFixtures.File("grad_attention_rollout__matrix")), GradientAttentionRollout.Rollout(maps.Attention, maps.Gradient!));
+        Compare(attention, torch.stack(maps.Attention, 1));
+        Compare(gradient, torch.stack(maps.Gradient!, 1));
+        Compare(NpyFile.Read(ViTFixtures.File("attention_rollout__matrix")), AttentionRollout.Rollout(maps.Attention, HeadFusion.Mean, 0));
+        Compare(NpyFile.Read(ViTFixtures.File("grad_attention_rollout__matrix")), GradientAttentionRollout.Rollout(maps.Attention, maps.Gradient!));
     }
 
     [Fact]
@@ -84,6 +84,12 @@ public sealed class AttentionRolloutReferenceTests : IDisposable
         var error = Assert.Throws<LumenException>(() => new AttentionRollout(cnn).Attribute(image, Target.Predicted));
         Assert.Equal(ErrorKind.Usage, error.Kind);
         Assert.Throws<LumenException>(() => new AttentionRollout(builtIn, HeadFusion.Mean, 1.0));
+    }
+
+    private void Compare(torch.Tensor reference, torch.Tensor actual)
+    {
+        output.WriteLine(ReferenceComparison.Describe(reference, actual));
+        ReferenceComparison.AssertMatches(reference, actual);
     }
 
     public void Dispose()

@@ -16,7 +16,7 @@ namespace Lumen.Tests.Attributions;
 /// operations and the layer is its last node). Tolerance: <see cref="ReferenceComparison.RelativeTolerance"/>
 /// (1e-3 relative, max and L2) on the raw 4x4 map and on the post-processed 32x32 map.
 /// </summary>
-public sealed class TokenCamReferenceTests : IDisposable
+public sealed class TokenCamReferenceTests(Xunit.Abstractions.ITestOutputHelper output) : IDisposable
 {
     private const string BuiltInLayer = "encoder.layers.encoder_layer_1.ln_1";
     private const string OnnxLayer = "/encoder/layers/encoder_layer_1/ln_1/Add_1";
@@ -41,9 +41,9 @@ public sealed class TokenCamReferenceTests : IDisposable
         using var raw = NpyFile.Read(ViTFixtures.File($"gradcam_{reference}__raw"));
         using var final = NpyFile.Read(ViTFixtures.File($"gradcam_{reference}"));
         Assert.Equal(new long[] { 4, 1, 4, 4 }, attribution.Values.shape);
-        ReferenceComparison.AssertMatches(raw, attribution.Values.squeeze(1));
+        Compare(raw, attribution.Values.squeeze(1));
         using var upsampled = CamPostProcessing.NormalizedToInputSize(attribution.Values, 32, 32);
-        ReferenceComparison.AssertMatches(final, upsampled.squeeze(1));
+        Compare(final, upsampled.squeeze(1));
     }
 
     [Theory]
@@ -98,6 +98,12 @@ public sealed class TokenCamReferenceTests : IDisposable
         "eigencam" => new EigenCam(model, layer, relu: false),
         _ => throw new ArgumentException(method),
     };
+
+    private void Compare(torch.Tensor reference, torch.Tensor actual)
+    {
+        output.WriteLine(ReferenceComparison.Describe(reference, actual));
+        ReferenceComparison.AssertMatches(reference, actual);
+    }
 
     public void Dispose()
     {

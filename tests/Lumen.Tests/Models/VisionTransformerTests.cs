@@ -13,7 +13,7 @@ namespace Lumen.Tests.Models;
 /// Tolerance 1e-5 absolute on logits of size 0.1..1: float32 with a different summation order (PyTorch's fused
 /// attention versus matmul + softmax here) differs by about 1e-7 per operation, well below it.
 /// </summary>
-public sealed class VisionTransformerTests : IDisposable
+public sealed class VisionTransformerTests(Xunit.Abstractions.ITestOutputHelper output) : IDisposable
 {
     private const float LogitTolerance = 1e-5f;
     private readonly ExplainableModel model = ModelCatalog.Load("vit-tiny", ViTFixtures.Weights);
@@ -25,6 +25,7 @@ public sealed class VisionTransformerTests : IDisposable
         using var logits = model.Predict(inputs);
         using var reference = NpyFile.Read(ViTFixtures.Logits);
         float difference = (logits - reference).abs().max().item<float>();
+        output.WriteLine($"max |difference| {difference:E2}");
         Assert.True(difference <= LogitTolerance, $"max |difference| {difference}");
     }
 
@@ -35,6 +36,7 @@ public sealed class VisionTransformerTests : IDisposable
         using var logits = model.Predict(inputs);
         using var theirs = runtime.Run(inputs);
         float difference = (logits - theirs).abs().max().item<float>();
+        output.WriteLine($"max |difference| {difference:E2}");
         Assert.True(difference <= LogitTolerance, $"max |difference| {difference}");
     }
 
