@@ -61,6 +61,15 @@ public sealed class TokenCamReferenceTests(Xunit.Abstractions.ITestOutputHelper 
     }
 
     [Fact]
+    public void TheAutomaticLayerOfAViTIsTheLastBlocksLayerNormBeforeAttention()
+    {
+        Assert.Equal(BuiltInLayer, CamLayerChoice.LastSpatialLayer(builtIn));
+        // The ONNX export writes LayerNorm as primitive operations: no layer to choose, so --layer is asked for.
+        var error = Assert.Throws<LumenException>(() => CamLayerChoice.LastSpatialLayer(imported));
+        Assert.Contains("--layer", error.Message);
+    }
+
+    [Fact]
     public void ATokenLayerIsTheSameMapAsItsPatchGrid()
     {
         // Token 1 + 4 x row + col is position (row, col), channels first.
