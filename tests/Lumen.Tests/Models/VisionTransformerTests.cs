@@ -85,6 +85,36 @@ public sealed class VisionTransformerTests(Xunit.Abstractions.ITestOutputHelper 
         Assert.NotNull(ModelCatalog.Find("vit_b_16").UpgradeStateDict);
     }
 
+    [Theory]
+    [InlineData("vit_b_16")]
+    [InlineData("vit_b_32")]
+    [InlineData("vit_l_16")]
+    public void StateDictKeysAndShapesAreTorchVisions(string name)
+    {
+        // fixtures/vit/torchvision_vit_keys.json: written by make_vit_fixtures.py from torchvision 0.14.
+        using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(Fixtures.Root, "vit", "torchvision_vit_keys.json")));
+        var expected = json.RootElement.GetProperty(name).EnumerateObject()
+            .ToDictionary(p => p.Name, p => string.Join(",", p.Value.EnumerateArray().Select(d => d.GetInt64())));
+        using var module = ModelCatalog.Find(name).Create(1000);
+        var actual = module.state_dict().ToDictionary(p => p.Key, p => string.Join(",", p.Value.shape));
+        Assert.Equal(expected.OrderBy(p => p.Key), actual.OrderBy(p => p.Key));
+    }
+
+    [Fact]
+    public void AnotherConfigurationMatchesPyTorch()
+    {
+        // VisionTransformer(48, 16, 3, 3, 48, 96, num_classes=5): a 3x3 grid, 3 blocks, 3 heads (make_vit_fixtures.py).
+        using var vit = new Lumen.Models.Architectures.VisionTransformer("vit-48", 48, 16, 3, 3, 48, 96, 5);
+        WeightLoader.Load(vit, Path.Combine(Fixtures.Root, "vit", "vit_48.pt"), "vit-48");
+        using var other = new ExplainableModel(vit, "vit-48", new long[] { 3, 48, 48 });
+        using var x = NpyFile.Read(Path.Combine(Fixtures.Root, "vit", "vit_48_inputs.npy"));
+        using var reference = NpyFile.Read(Path.Combine(Fixtures.Root, "vit", "vit_48_logits.npy"));
+        using var logits = other.Predict(x);
+        float difference = (logits - reference).abs().max().item<float>();
+        output.WriteLine($"max |difference| {difference:E2}");
+        Assert.True(difference <= LogitTolerance, $"max |difference| {difference}");
+    }
+
     public void Dispose()
     {
         model.Dispose();
