@@ -61,12 +61,28 @@ public sealed record AttentionMaps(IReadOnlyList<string> Layers, IReadOnlyList<T
         return model.LayerNames.Any(name => IsSoftmax(model.ResolveLayer(name)));
     }
 
-    private static bool IsSoftmax(nn.Module module) =>
+    /// <summary>Whether <paramref name="module"/> is a softmax (a module, or an imported ONNX <c>Softmax</c> node).</summary>
+    internal static bool IsSoftmax(nn.Module module) =>
         module is TorchSharp.Modules.Softmax || module is Onnx.Graph.NodeLayer { OpType: "Softmax" };
 
-    private static bool IsAttention(Tensor output, long n) =>
-        output.shape[^1] == output.shape[^2]
-        && (output.dim() == 4 && output.shape[0] == n || output.dim() == 3 && output.shape[0] % n == 0);
+    /// <summary>
+    /// Whether a softmax's <paramref name="output"/> for <paramref name="n"/> images looks like attention probabilities:
+    /// [N, heads, T, T] or [N·heads, T, T] with T tokens that are special tokens and a square patch grid, and rows
+    /// (over the keys) that sum to 1 — a softmax over the channels of a square segmentation map does not.
+    /// </summary>
+    internal static bool IsAttention(Tensor output, long n)
+    {
+        bool shaped = output.shape[^1] == output.shape[^2] && output.shape[^1] > 1
+            && (output.dim() == 4 && output.shape[0] == n || output.dim() == 3 && output.shape[0] % n == 0)
+            && TokenGrid.Square(output.shape[^1]) is not null;
+        if (!shaped) return false;
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        return (output.detach().sum(-1) - 1).abs().max().item<float>() < RowSumTolerance;
+    }
+
+    /// <summary>How far a row of attention probabilities may sum from 1 (float32 rounding over up to thousands of keys).</summary>
+    private const float RowSumTolerance = 1e-3f;
 
     private static Tensor AsHeads(Tensor attention, long n) =>
         attention.dim() == 4 ? attention : attention.reshape(n, attention.shape[0] / n, attention.shape[1], attention.shape[2]);

@@ -49,10 +49,8 @@ public static class CamLayerChoice
         int lastAttention = -1;
         for (int i = 0; i < order.Count; i++)
         {
-            var module = model.ResolveLayer(order[i]);
-            Tensor output = capture[order[i]];
-            bool softmax = module is TorchSharp.Modules.Softmax || module is Onnx.Graph.NodeLayer { OpType: "Softmax" };
-            if (softmax && output.dim() >= 3 && output.shape[^1] == output.shape[^2] && output.shape[^1] > 1) lastAttention = i;
+            if (Attention.AttentionMaps.IsSoftmax(model.ResolveLayer(order[i])) && Attention.AttentionMaps.IsAttention(capture[order[i]], 1))
+                lastAttention = i;
         }
         if (lastAttention < 0) return null;
         string? chosen = order.Take(lastAttention).LastOrDefault(name =>
