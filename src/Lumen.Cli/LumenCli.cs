@@ -44,6 +44,7 @@ public static class LumenCli
         root.Add(ReportCommand.Create(console, device));
         root.Add(SprayCommand.Create(console, device));
         root.Add(TopKCommand.Create(console, device));
+        root.Add(TcavCommand.Create(console, device));
         root.Add(VisualizeCommand.Create(console, device));
 
         ParseResult parsed = root.Parse(args);

@@ -87,7 +87,10 @@ public static class BenchCommand
         if (given.Count > 0) return given.Distinct().Select(MethodCatalog.Find).ToList();
         var all = MethodCatalog.All.Where(method => layer is not null || !(method.NeedsLayer || method.UsesLayer)).ToList();
         if (layer is null) console.Error.WriteLine("bench: layer methods skipped (add --layer NAME to measure them)");
-        return all;
+        var needSettings = all.Where(method => method.Settings.Any(setting => setting.Required)).ToList();
+        if (needSettings.Count > 0)
+            console.Error.WriteLine($"bench: {string.Join(", ", needSettings.Select(m => m.Name))} skipped (they need a --param of their own; name them with --method)");
+        return all.Except(needSettings).ToList();
     }
 
     /// <summary>The given settings that <paramref name="method"/> has (a setting such as samples=100 applies to every method that takes it).</summary>

@@ -16,7 +16,16 @@ namespace Lumen.Cli.Commands;
 /// <param name="BatchSize">--batch-size: inputs per forward pass.</param>
 /// <param name="Seed">--seed of the randomized parameters and of the sensitivity noise.</param>
 /// <param name="Radius">--radius of the sensitivity noise.</param>
-/// <param name="Samples">--samples: noisy copies per image for sensitivity.</param>
+/// <param name="Samples">--samples: noisy copies per image for sensitivity and infidelity.</param>
+/// <param name="LipschitzNoise">--lipschitz-noise: standard deviation of local-lipschitz's input noise.</param>
+/// <param name="Masks">--mask files (one for all images or one per image), or empty.</param>
+/// <param name="Box">--box x0,y0,x1,y1, or null.</param>
+/// <param name="Runs">--runs: random subsets per image of faithfulness correlation.</param>
+/// <param name="Subset">--subset: pixels per subset, or null for one image row.</param>
+/// <param name="Noise">--noise: standard deviation of infidelity's perturbations.</param>
+/// <param name="Percentages">--percentages of ROAD, comma-separated, or null for the default.</param>
+/// <param name="TopK">--top-k, or null for 2 % of the pixels.</param>
+/// <param name="InputShift">--input-shift of input invariance.</param>
 public sealed record EvaluateRequest(
     IReadOnlyList<string> Images,
     string? Array,
@@ -33,4 +42,13 @@ public sealed record EvaluateRequest(
     int BatchSize,
     int Seed,
     double Radius,
-    int Samples);
+    int Samples,
+    double LipschitzNoise,
+    IReadOnlyList<string> Masks,
+    string? Box,
+    int Runs,
+    int? Subset,
+    double Noise,
+    string? Percentages,
+    int? TopK,
+    double InputShift);

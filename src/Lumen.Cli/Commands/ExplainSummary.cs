@@ -31,6 +31,10 @@ public sealed class ExplainSummary
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     });
 
+    /// <summary>The neuron a neuron-attribution method explained (its <c>neuron</c> setting), or null.</summary>
+    private string? NeuronExplained =>
+        Methods.Select(m => m.Settings.TryGetValue("neuron", out string? neuron) ? neuron : null).FirstOrDefault(n => n is not null);
+
     /// <summary>
     /// A few lines for a person: each image's prediction, the files written, and each method's settings as used
     /// (defaults that depend on the image, such as occlusion's window, with the value chosen).
@@ -44,7 +48,7 @@ public sealed class ExplainSummary
                 : $"predicted {image.PredictedLabel} (class {image.Predicted}, p = {image.Probability:F3})";
             string explained = image.Explained.All(c => c >= 0)
                 ? $"explained class {string.Join("/", image.Explained.Distinct())}"
-                : $"explained {Target ?? "a function of the output"}";
+                : NeuronExplained is { } neuron ? $"explained neuron {neuron}" : $"explained {Target ?? "a function of the output"}";
             writer.WriteLine($"{image.Name}: {prediction}, {explained}");
         }
         writer.WriteLine($"{Files.Count} files written for {Methods.Count} method(s): {string.Join(", ", Methods.Select(m => m.Name))}");

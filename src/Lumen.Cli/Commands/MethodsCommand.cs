@@ -21,7 +21,7 @@ public static class MethodsCommand
                 if (!verbose) continue;
                 if (method.Settings.Count == 0) console.Out.WriteLine($"{"",-4}(no settings)");
                 foreach (var setting in method.Settings)
-                    console.Out.WriteLine($"{"",-4}--param {setting.Name}={setting.Default}  {setting.Description}");
+                    console.Out.WriteLine($"{"",-4}--param {setting.Name}={setting.Default}  {(setting.Required ? "(required) " : "")}{setting.Description}");
             }
             return LumenCli.Success;
         });

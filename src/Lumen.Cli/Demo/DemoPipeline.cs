@@ -49,6 +49,8 @@ internal static class DemoPipeline
 
         Step(console, 4, "measuring the shortcut and explaining both models");
         var findings = ShortcutSection.Measure(clean, shortcut, data, settings.Shortcut, stamped.Count(s => s));
+        console.Error.WriteLine("  testing the tag as a concept (TCAV)");
+        var concepts = ConceptSection.Measure(clean, shortcut, data, settings.Shortcut);
 
         Step(console, 5, "writing the report");
         var report = new HtmlReport("Lumen: what does a Fashion-MNIST classifier look at?",
@@ -57,9 +59,10 @@ internal static class DemoPipeline
         UnderstandingSection.Add(report, clean, data, console);
         EmbeddingSection.Add(report, clean, data, console);
         ShortcutSection.Add(report, clean, shortcut, data, settings.Shortcut, findings);
+        ConceptSection.Add(report, data, settings.Shortcut, concepts);
         report.Save(reportPath);
 
-        return Summary(findings, reportPath, clock.Elapsed);
+        return Summary(findings, ConceptSection.Answer(concepts, data.ClassNames[settings.Shortcut.TargetClass]), reportPath, clock.Elapsed);
     }
 
     /// <summary>The cache name of the shortcut model: it depends on how the training set was tagged.</summary>
@@ -68,7 +71,7 @@ internal static class DemoPipeline
 
     private static void Step(CliConsole console, int step, string what) => console.Error.WriteLine($"[{step}/{Steps}] {what}");
 
-    private static string Summary(ShortcutFindings findings, string reportPath, TimeSpan elapsed)
+    private static string Summary(ShortcutFindings findings, string concepts, string reportPath, TimeSpan elapsed)
     {
         var c = CultureInfo.InvariantCulture;
         var lines = new List<string>
@@ -78,6 +81,7 @@ internal static class DemoPipeline
             string.Create(c, $"share of positive relevance in the tag box (uniform map: {findings.AreaShare:P1}), shortcut vs clean model:"),
         };
         lines.AddRange(findings.RelevanceInBox.Select(r => string.Create(c, $"  {r.Method,-22} {r.ShortcutShare,7:P1} vs {r.CleanShare,7:P1}")));
+        lines.Add(concepts);
         lines.Add(string.Create(c, $"report written to {reportPath} in {elapsed.TotalSeconds:F0} s"));
         return string.Join(Environment.NewLine, lines);
     }

@@ -1,6 +1,9 @@
 using Lumen.Attributions.Attention;
 using Lumen.Attributions.Cam;
+using Lumen.Attributions.DeepLift;
 using Lumen.Attributions.Gradients;
+using Lumen.Attributions.Layers;
+using Lumen.Attributions.Neurons;
 using Lumen.Attributions.Perturbation;
 using Lumen.Attributions.Relevance;
 using Lumen.Models;
@@ -33,6 +36,28 @@ public static class MethodCatalog
             false, Array.Empty<MethodSetting>(), (model, _) => new ModifiedReluBackprop(model, ReluBackwardRule.Deconvnet)),
         new MethodDescriptor("guided-gradcam", "gradient", "guided backpropagation times the Grad-CAM map of --layer, upsampled by nearest neighbour",
             true, Array.Empty<MethodSetting>(), (model, options) => new GuidedGradCam(model, options.RequireLayer("guided-gradcam"))),
+        new MethodDescriptor("deeplift", "gradient", "DeepLift, rescale rule: (x - x') times the gradient with each activation's and max-pool's slope replaced by its difference ratio; sums to f(x) - f(x')",
+            false, DeepLiftSettings.ForDeepLift, DeepLiftSettings.CreateDeepLift),
+        new MethodDescriptor("deeplift-shap", "gradient", "DeepLift SHAP: DeepLift averaged over a set of reference inputs (Captum's DeepLiftShap)",
+            false, DeepLiftSettings.ForDeepLiftShap, DeepLiftSettings.CreateDeepLiftShap),
+        new MethodDescriptor("gradient-shap", "gradient", "GradientSHAP: (x - b) times the gradient at random points between random references b and the noisy input (Captum's GradientShap)",
+            false, GradientShapSettings.All, GradientShapSettings.Create),
+        new MethodDescriptor("layer-integrated-gradients", "layer", "integrated gradients in a layer's output space, from its value for the baseline to its value for x; map [N, C, h, w]",
+            true, LayerSettings.Path, LayerSettings.CreateIntegratedGradients),
+        new MethodDescriptor("layer-conductance", "layer", "layer conductance: gradient at the layer times its change, summed along the input path; map [N, C, h, w]",
+            true, LayerSettings.Path, LayerSettings.CreateConductance),
+        new MethodDescriptor("layer-gradient-x-activation", "layer", "layer activation times its gradient; map [N, C, h, w]",
+            true, Array.Empty<MethodSetting>(), LayerSettings.CreateGradientXActivation),
+        new MethodDescriptor("internal-influence", "layer", "internal influence: the layer's gradient averaged along the input path; map [N, C, h, w]",
+            true, LayerSettings.Path, LayerSettings.CreateInternalInfluence),
+        new MethodDescriptor("neuron-gradient", "neuron", "gradient of one neuron of a layer with respect to the input",
+            false, NeuronSettings.NeuronOnly, NeuronSettings.CreateGradient),
+        new MethodDescriptor("neuron-integrated-gradients", "neuron", "integrated gradients of one neuron's value",
+            false, NeuronSettings.IntegratedGradients, NeuronSettings.CreateIntegratedGradients),
+        new MethodDescriptor("neuron-conductance", "neuron", "neuron conductance: how much of the target score flows from each input element through one neuron",
+            false, NeuronSettings.Conductance, NeuronSettings.CreateConductance),
+        new MethodDescriptor("neuron-guided-backprop", "neuron", "guided backpropagation of one neuron's value",
+            false, NeuronSettings.NeuronOnly, NeuronSettings.CreateGuidedBackprop),
         new MethodDescriptor("gradcam", "cam", "Grad-CAM: layer channels weighted by their mean gradient, map at the layer's resolution",
             false, CamSettings.Shared,
             (model, options) => new GradCam(model, CamSettings.Parse(model, options)), UsesLayer: true),

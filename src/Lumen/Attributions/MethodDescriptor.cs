@@ -33,6 +33,8 @@ public sealed record MethodDescriptor(
                 throw LumenException.Usage($"method '{Name}' has no setting '{given}'; {known}");
             }
         }
+        foreach (MethodSetting setting in Settings.Where(setting => setting.Required && !options.Parameters.ContainsKey(setting.Name)))
+            throw LumenException.Usage($"method '{Name}' needs --param {setting.Name}={setting.Default} ({setting.Description})");
         return Create(model, options);
     }
 }

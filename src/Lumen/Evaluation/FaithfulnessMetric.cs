@@ -32,6 +32,9 @@ public sealed class FaithfulnessMetric : IExplanationMetric
     public string Name { get; }
 
     /// <inheritdoc />
+    public MetricCategory Category => MetricCategory.Faithfulness;
+
+    /// <inheritdoc />
     public IReadOnlyList<MetricValues> Evaluate(MetricContext context)
     {
         ArgumentNullException.ThrowIfNull(context);

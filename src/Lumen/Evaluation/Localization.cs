@@ -55,7 +55,21 @@ public static class Localization
         return result;
     }
 
-    private static (Tensor Flat, Tensor Inside) Prepare(Tensor maps, Tensor mask)
+    /// <summary>
+    /// Top-k intersection (Theiner et al. 2022; Quantus's <c>TopKIntersection</c>): the share of the
+    /// <paramref name="k"/> highest-relevance pixels of each map that lie inside the mask (ties keep reading order).
+    /// </summary>
+    public static double[] TopKIntersection(Tensor maps, Tensor mask, int k)
+    {
+        using var scope = NewDisposeScope();
+        var (flat, inside) = Prepare(maps, mask);
+        if (k < 1 || k > flat.shape[1]) throw LumenException.Usage($"--top-k {k}: expected 1 to {flat.shape[1]} pixels");
+        Tensor order = flat.sort(dim: 1, descending: true, stable: true).Indices.narrow(1, 0, k);
+        return inside.gather(1, order).to_type(ScalarType.Float64).mean(new long[] { 1 }).cpu().data<double>().ToArray();
+    }
+
+    /// <summary>The maps [N, H, W] (channels summed) and the region as a flat boolean mask [N, H·W], checked to fit.</summary>
+    internal static (Tensor Flat, Tensor Inside) Prepare(Tensor maps, Tensor mask)
     {
         ArgumentNullException.ThrowIfNull(maps);
         ArgumentNullException.ThrowIfNull(mask);

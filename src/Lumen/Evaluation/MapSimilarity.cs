@@ -27,6 +27,23 @@ public static class MapSimilarity
         return varianceA == 0 || varianceB == 0 ? 0 : covariance / Math.Sqrt(varianceA * varianceB);
     }
 
+    /// <summary>Pearson's correlation of two series of equal length; 0 when either is constant.</summary>
+    public static double Pearson(IReadOnlyList<double> first, IReadOnlyList<double> second)
+    {
+        ArgumentNullException.ThrowIfNull(first);
+        ArgumentNullException.ThrowIfNull(second);
+        if (first.Count != second.Count) throw new ArgumentException("series differ in length", nameof(second));
+        double meanA = first.Average(), meanB = second.Average();
+        double covariance = 0, varianceA = 0, varianceB = 0;
+        for (int i = 0; i < first.Count; i++)
+        {
+            covariance += (first[i] - meanA) * (second[i] - meanB);
+            varianceA += (first[i] - meanA) * (first[i] - meanA);
+            varianceB += (second[i] - meanB) * (second[i] - meanB);
+        }
+        return varianceA == 0 || varianceB == 0 ? 0 : covariance / Math.Sqrt(varianceA * varianceB);
+    }
+
     /// <summary>The ranks 1..n of <paramref name="values"/>, tied values sharing their average rank.</summary>
     public static double[] AverageRanks(ReadOnlySpan<float> values)
     {

@@ -42,6 +42,15 @@ public static class ModelRandomization
         return new ExplainableModel(module, model.Name, model.InputShape, model.ClassLabels, model.Preprocessing).To(model.Device);
     }
 
+    /// <summary>Why <paramref name="model"/> cannot be copied (it is not a catalog architecture), or null when it can.</summary>
+    public static string? CopyUnavailable(ExplainableModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return ModelCatalog.All.Any(definition => string.Equals(definition.Name, model.Name, StringComparison.OrdinalIgnoreCase))
+            ? null
+            : $"it copies the model by architecture, and '{model.Name}' is not one of 'lumen models'";
+    }
+
     /// <summary>The layers that own parameters (convolutions, linear, normalization), in forward order.</summary>
     public static IReadOnlyList<string> ParameterLayers(ExplainableModel model)
     {

@@ -27,6 +27,12 @@ public sealed class RandomizationMetric : IExplanationMetric
     public string Name => "randomization";
 
     /// <inheritdoc />
+    public MetricCategory Category => MetricCategory.Randomisation;
+
+    /// <inheritdoc />
+    public string? Unavailable(ExplainableModel model, EvaluationSettings settings) => ModelRandomization.CopyUnavailable(model);
+
+    /// <inheritdoc />
     public IReadOnlyList<MetricValues> Evaluate(MetricContext context)
     {
         ArgumentNullException.ThrowIfNull(context);

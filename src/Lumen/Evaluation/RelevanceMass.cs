@@ -33,4 +33,19 @@ public static class RelevanceMass
         var share = torch.where(total.gt(0), inside / total.clamp_min(double.Epsilon), torch.zeros_like(total));
         return share.cpu().data<double>().ToArray();
     }
+
+    /// <summary>
+    /// The share of positive relevance inside <paramref name="mask"/> ([H, W] for every map or [N, H, W]) for each map
+    /// of <paramref name="maps"/> [N, C, H, W] or [N, H, W] (channels summed first). A map with no positive value gives 0.
+    /// </summary>
+    public static double[] PositiveShare(Tensor maps, Tensor mask)
+    {
+        using var scope = torch.NewDisposeScope();
+        var (flat, inside) = Localization.Prepare(maps, mask);
+        var positive = flat.clamp_min(0);
+        var total = positive.sum(1);
+        var within = (positive * inside.to_type(ScalarType.Float64)).sum(1);
+        var share = torch.where(total.gt(0), within / total.clamp_min(double.Epsilon), torch.zeros_like(total));
+        return share.cpu().data<double>().ToArray();
+    }
 }

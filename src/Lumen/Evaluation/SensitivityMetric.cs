@@ -27,6 +27,9 @@ public sealed class SensitivityMetric : IExplanationMetric
     public string Name => "max-sensitivity";
 
     /// <inheritdoc />
+    public MetricCategory Category => MetricCategory.Robustness;
+
+    /// <inheritdoc />
     public IReadOnlyList<MetricValues> Evaluate(MetricContext context)
     {
         ArgumentNullException.ThrowIfNull(context);

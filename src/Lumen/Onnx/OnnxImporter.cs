@@ -49,6 +49,7 @@ public static class OnnxImporter
     {
         ModelProto proto = OnnxFile.Read(path);
         var input = RealInput(proto.Graph);
+        ChannelsLastInput.Apply(proto.Graph, input);
         return (input.Name, DeclaredShape(input));
     }
 
@@ -90,6 +91,7 @@ public static class OnnxImporter
         long opset = Opset(proto);
         GraphProto graph = proto.Graph;
         var input = RealInput(graph);
+        ChannelsLastInput.Apply(graph, input);
         long[] shape = ResolveShape(input, inputShape);
         if (graph.Output.Count == 0) throw LumenException.Model("the ONNX graph declares no output");
         string outputName = graph.Output[0].Name;
@@ -307,6 +309,12 @@ public static class OnnxImporter
         {
             layer = op == "Add" && inputs.Length == 2 && dynamic.Length == 2 ? new Addition() : new PairLayer(op, lowering.Kernel, data[0], data[1]);
         }
+        else if (data.Length > 2 && outputCount == 1 && outputs[0].Length > 0)
+        {
+            // A Concat of three or more maps (Inception's branches, a dense block's output) is a layer too, so that
+            // --layer, CAMs and top-K can name it; the hook sees the first map as its argument and the joined output.
+            layer = new NodeLayer(op, lowering.Kernel, data[0]);
+        }
         // Evaluation mode before the example pass: a BatchNorm in training mode would update its running statistics.
         layer?.eval();
         return new GraphStep(inputs, outputs, lowering.Kernel, layer, data);
@@ -348,7 +356,7 @@ public static class OnnxImporter
         return entry.Version;
     }
 
-    private static ValueInfoProto RealInput(GraphProto graph)
+    internal static ValueInfoProto RealInput(GraphProto graph)
     {
         var initializers = new HashSet<string>(graph.Initializer.Select(i => i.Name), StringComparer.Ordinal);
         var inputs = graph.Input.Where(i => !initializers.Contains(i.Name)).ToList();

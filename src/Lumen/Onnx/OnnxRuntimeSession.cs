@@ -1,3 +1,4 @@
+using Lumen.Onnx.Graph;
 using Microsoft.ML.OnnxRuntime;
 using DenseTensorOf = Microsoft.ML.OnnxRuntime.Tensors.DenseTensor<float>;
 using TorchSharp;
@@ -7,7 +8,8 @@ using Tensor = TorchSharp.torch.Tensor;
 namespace Lumen.Onnx;
 
 /// <summary>
-/// An ONNX model run by ONNX Runtime (CPU): images [N, C, H, W] in, the first output [N, K] out. Used as the
+/// An ONNX model run by ONNX Runtime (CPU): images [N, C, H, W] in (transposed for a channels-last file), the first
+/// output [N, K] out. Used as the
 /// reference the importer is checked against and as the scorer of black-box (perturbation) explanations.
 /// </summary>
 public sealed class OnnxRuntimeSession : IDisposable
@@ -15,6 +17,7 @@ public sealed class OnnxRuntimeSession : IDisposable
     private readonly InferenceSession session;
     private readonly string inputName;
     private readonly string outputName;
+    private readonly bool channelsLast;
 
     /// <summary>
     /// Opens <paramref name="path"/>; a file ONNX Runtime cannot load is a model error. Every external-data location in
@@ -25,7 +28,9 @@ public sealed class OnnxRuntimeSession : IDisposable
     {
         Lumen.IO.InputFile.RequireFile(path, "ONNX model", "model.onnx");
         if (!File.Exists(path)) throw LumenException.InputData($"ONNX model '{path}' does not exist; check the path");
-        ExternalData.CheckAll(OnnxFile.Read(path), Path.GetDirectoryName(Path.GetFullPath(path))!);
+        var proto = OnnxFile.Read(path);
+        ExternalData.CheckAll(proto, Path.GetDirectoryName(Path.GetFullPath(path))!);
+        channelsLast = ChannelsLastInput.Applies(proto.Graph, OnnxImporter.RealInput(proto.Graph));
         try
         {
             OrtEnv.Instance().EnvLogLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL;
@@ -56,7 +61,9 @@ public sealed class OnnxRuntimeSession : IDisposable
     public Tensor Run(Tensor input)
     {
         using var scope = torch.NewDisposeScope();
-        Tensor contiguous = input.detach().to_type(ScalarType.Float32).contiguous().cpu();
+        Tensor contiguous = input.detach().to_type(ScalarType.Float32).cpu();
+        // A channels-last file (ChannelsLastInput) is explained channels-first and fed as it declares.
+        contiguous = (channelsLast && contiguous.dim() == 4 ? contiguous.permute(0, 2, 3, 1) : contiguous).contiguous();
         float[] data = contiguous.data<float>().ToArray();
         var dims = contiguous.shape.Select(d => (int)d).ToArray();
         var feed = new[] { NamedOnnxValue.CreateFromTensor(inputName, new DenseTensorOf(data, dims)) };

@@ -40,13 +40,21 @@ public static class ExplanationGrid
             foreach (var attribution in attributions)
             {
                 var overlay = AttributionRendering.Overlay(attribution, i, image);
-                row.Add(new ReportCell($"explains {model.LabelOf(attribution.Targets[i])}", overlay, Settings(attribution)));
+                row.Add(new ReportCell(Explains(model, attribution, i), overlay, Settings(attribution)));
             }
 
             rows.Add(row);
         }
 
         return new TableBlock(["image: prediction", .. attributions.Select(a => a.Method)], rows, imageWidth);
+    }
+
+    /// <summary>What the attribution of image <paramref name="index"/> explains: a class, a neuron, or a function of the output.</summary>
+    private static string Explains(ExplainableModel model, Attribution attribution, int index)
+    {
+        long target = attribution.Targets[index];
+        if (target >= 0) return $"explains {model.LabelOf(target)}";
+        return attribution.Settings.TryGetValue("neuron", out string? neuron) ? $"explains neuron {neuron}" : "explains a function of the output";
     }
 
     /// <summary>One line per method: its name, what it computes, and the settings it ran with.</summary>

@@ -334,7 +334,14 @@ public class BadInputTests
 
     public static TheoryData<string, string[], int, string> EvaluateCases() => new()
     {
-        { "unknown metric", new[] { "--metric", "deletionn" }, 2, "unknown metric 'deletionn'; expected one of deletion, insertion, pixel-flipping, randomization, max-sensitivity" },
+        { "unknown metric", new[] { "--metric", "deletionn" }, 2, "unknown metric 'deletionn' (did you mean 'deletion'?); expected 'all' or one of deletion, insertion, pixel-flipping, faithfulness-correlation" },
+        { "localisation metric without a region", new[] { "--metric", "relevance-rank" }, 2, "--metric relevance-rank: it needs the region known to matter (--mask FILE or --box x0,y0,x1,y1)" },
+        { "mask and box", new[] { "--metric", "pointing-game", "--box", "1,1,5,5", "--mask", "{missing}" }, 2, "give the region with --mask or with --box, not both" },
+        { "missing mask", new[] { "--metric", "pointing-game", "--mask", "{missing}" }, 3, "not found" },
+        { "mask of four dimensions", new[] { "--metric", "pointing-game", "--mask", "{array}" }, 2, "has shape [2, 3, 28, 28]; expected [H, W] or [N, H, W]" },
+        { "zero runs", new[] { "--metric", "faithfulness-correlation", "--runs", "1" }, 2, "--runs 1: faithfulness-correlation needs at least 2 random subsets" },
+        { "percentage of 100", new[] { "--metric", "road", "--percentages", "50,100" }, 2, "--percentages 50,100: expected whole percentages from 1 to 99" },
+        { "zero input shift", new[] { "--metric", "input-invariance", "--input-shift", "0" }, 2, "--input-shift 0: expected a non-zero number" },
         { "no noisy copies", new[] { "--metric", "max-sensitivity", "--samples", "0" }, 2, "--samples 0: expected at least one noisy copy per image" },
         { "zero noise radius", new[] { "--metric", "max-sensitivity", "--radius", "0" }, 2, "--radius 0: expected a positive noise radius" },
         { "unknown method", new[] { "--method", "randomm" }, 2, "unknown method 'randomm' (did you mean 'random'?)" },

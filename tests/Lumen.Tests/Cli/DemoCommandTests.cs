@@ -22,12 +22,14 @@ public sealed class DemoCommandTests
         var first = CliRunner.Run(args);
         Assert.True(first.ExitCode == 0, first.Error);
         Assert.Contains("shortcut model:", first.Output);
+        Assert.Matches("The tag is (not )?a significant concept for the shortcut model's 'Shirt' class .* for the clean model's", first.Output);
         Assert.Contains("[5/5] writing the report", first.Error);
         Assert.Equal(2, Directory.GetFiles(Path.Combine(folder.Path, "cache"), "*.safetensors").Length);
 
         var page = Path.Combine(folder.Path, "report", "index.html");
         var html = File.ReadAllText(page);
         Assert.Contains("The shortcut (&quot;Clever Hans&quot;) experiment", html);
+        Assert.Contains("Is the tag a concept the models use? (TCAV)", html);
         Assert.Contains("<th>gradcam</th>", html);
         var (dom, console) = Chromium.DumpDom(page, Path.Combine(folder.Path, "profile"));
         Assert.Empty(console);

@@ -13,4 +13,7 @@ internal static class RealFixtures
 
     /// <summary>A feature extractor with output [N, 16, 1, 1].</summary>
     public static string Features => Path("features.onnx");
+
+    /// <summary>A ResNet-18-like graph with TensorFlow-style (SAME, asymmetric) padding and residual Adds, width 4, input 3x64x64.</summary>
+    public static string PaddedResnet => Path("padded_resnet.onnx");
 }

@@ -31,8 +31,8 @@ public sealed class AblationCam : BatchedCamMethod
     {
         foreach (string layer in options.Layers)
         {
-            if (model.ResolveLayer(layer) is not nn.Module<Tensor, Tensor>)
-                throw LumenException.Usage($"ablationcam cannot replace the output of layer '{layer}' (it does not map one tensor to one tensor); choose a convolution or activation layer");
+            if (model.ResolveLayer(layer) is not (nn.Module<Tensor, Tensor> or nn.Module<Tensor, Tensor, Tensor>))
+                throw LumenException.Usage($"ablationcam cannot replace the output of layer '{layer}' (it does not map one or two tensors to one tensor); choose a convolution or activation layer");
         }
     }
 
@@ -45,9 +45,8 @@ public sealed class AblationCam : BatchedCamMethod
         var captured = LayerActivations.Compute(Model, layer, input, target);
         Tensor activations = captured.Activations;
         long channels = activations.shape[1];
-        var module = (nn.Module<Tensor, Tensor>)Model.ResolveLayer(layer);
         Tensor? replacement = null;
-        var handle = module.register_forward_hook((_, _, output) =>
+        Tensor Replace(Tensor output)
         {
             if (replacement is null) return null!; // null keeps the module's own output
             // A token layer keeps its special tokens; only the patch grid is ablated.
@@ -55,7 +54,11 @@ public sealed class AblationCam : BatchedCamMethod
             if (!output.shape.SequenceEqual(replaced.shape))
                 throw LumenException.Model($"layer '{layer}' produced [{string.Join(", ", output.shape)}] while ablating [{string.Join(", ", replaced.shape)}]; ablationcam needs a layer that runs once per forward pass");
             return replaced; // a new handle: the caller may free what the hook returns
-        });
+        }
+        // A two-input layer (a residual sum, a gated product of an imported graph) is replaced the same way.
+        Action remove = Model.ResolveLayer(layer) is nn.Module<Tensor, Tensor> single
+            ? single.register_forward_hook((_, _, output) => Replace(output)).remove
+            : ((nn.Module<Tensor, Tensor, Tensor>)Model.ResolveLayer(layer)).register_forward_hook((_, _, _, output) => Replace(output)).remove;
         try
         {
             using var noGrad = no_grad();
@@ -86,7 +89,7 @@ public sealed class AblationCam : BatchedCamMethod
         finally
         {
             replacement = null;
-            handle.remove();
+            remove();
         }
     }
 }

@@ -11,10 +11,10 @@ public static class GradientFamilyOptions
     /// <summary>The settings of <c>integrated-gradients</c>.</summary>
     public static IReadOnlyList<MethodSetting> IntegratedGradientsSettings { get; } = new[]
     {
-        new MethodSetting("steps", IntegratedGradients.DefaultSteps.ToString(System.Globalization.CultureInfo.InvariantCulture), "number of points on the path from the baseline to the input"),
-        new MethodSetting("method", "gausslegendre", "integration rule: " + string.Join(", ", IntegrationPoints.Names)),
+        PathSettings.Steps,
+        PathSettings.Rule(IntegrationMethod.GaussLegendre),
         new MethodSetting("baseline", "zero", "zero, a number, blur, blur:SIGMA (pixels) or a .npy file; several separated by commas are averaged"),
-        new MethodSetting("internal-batch-size", IntegratedGradients.DefaultInternalBatchSize.ToString(System.Globalization.CultureInfo.InvariantCulture), "at most this many path points (x images) per forward and backward pass (fewer when the pass would need over 40 % of memory)"),
+        PathSettings.InternalBatchSize,
     };
 
     /// <summary>The settings of <c>smoothgrad</c>; settings of the wrapped method are passed on to it.</summary>
@@ -31,6 +31,8 @@ public static class GradientFamilyOptions
         new MethodSetting("method", "(base)", "passed to base=integrated-gradients"),
         new MethodSetting("baseline", "(base)", "passed to base=integrated-gradients"),
         new MethodSetting("relu", "(base)", "passed to base=gradcam"),
+        new MethodSetting("baselines", "(base)", "passed to base=deeplift-shap or gradient-shap"),
+        new MethodSetting("neuron", "(base)", "passed to the neuron methods"),
     };
 
     /// <summary>Builds <c>integrated-gradients</c> from its settings.</summary>
@@ -39,9 +41,8 @@ public static class GradientFamilyOptions
         var baselines = options.Parameters.TryGetValue("baseline", out string? text)
             ? text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(Baseline.Parse).ToList()
             : new List<Baseline> { Baseline.Zero };
-        var method = options.Parameters.TryGetValue("method", out string? rule) ? IntegrationPoints.Parse(rule) : IntegrationMethod.GaussLegendre;
-        return new IntegratedGradients(model, options.GetInt("steps", IntegratedGradients.DefaultSteps), method, baselines,
-            options.GetInt("internal-batch-size", IntegratedGradients.DefaultInternalBatchSize));
+        return new IntegratedGradients(model, PathSettings.ReadSteps(options), PathSettings.ReadRule(options, IntegrationMethod.GaussLegendre), baselines,
+            PathSettings.ReadInternalBatchSize(options));
     }
 
     /// <summary>Builds <c>smoothgrad</c> and its wrapped method from the settings.</summary>

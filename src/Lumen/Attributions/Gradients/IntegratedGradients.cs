@@ -17,10 +17,10 @@ namespace Lumen.Attributions.Gradients;
 public sealed class IntegratedGradients : IAttributionMethod
 {
     /// <summary>Captum's default number of steps.</summary>
-    public const int DefaultSteps = 50;
+    public const int DefaultSteps = PathSettings.DefaultSteps;
 
     /// <summary>The default number of path points per forward and backward pass.</summary>
-    public const int DefaultInternalBatchSize = 64;
+    public const int DefaultInternalBatchSize = PathSettings.DefaultInternalBatchSize;
 
     private readonly ExplainableModel model;
 

@@ -41,7 +41,12 @@ public sealed class ModifiedReluScope : IDisposable
             throw;
         }
         if (fired.Count == 0)
-            throw LumenException.Model($"{methodName} changes how ReLUs pass gradients, but {model.Name} has no nn.ReLU or nn.ReLU6 module; build the model with ReLU modules invoked through call() (functional ReLUs cannot be reached)");
+        {
+            // An imported ONNX graph makes every Relu node a module, so none means the network has no ReLU at all (SiLU, GELU).
+            throw LumenException.Model(model.Module is Onnx.Graph.OnnxGraphModule
+                ? $"{methodName} changes how ReLUs pass gradients, but {model.Name} has no Relu node (its activations are others, e.g. SiLU or GELU); use saliency, integrated-gradients or a CAM"
+                : $"{methodName} changes how ReLUs pass gradients, but {model.Name} has no nn.ReLU or nn.ReLU6 module; build the model with ReLU modules invoked through call() (functional ReLUs cannot be reached)");
+        }
     }
 
     /// <summary>The names of the hooked ReLU modules.</summary>

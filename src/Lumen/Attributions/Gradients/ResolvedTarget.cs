@@ -40,11 +40,12 @@ internal sealed class ResolvedTarget
     /// The target for a batch of <paramref name="copies"/> x N inputs laid out copy-major (copy j of image n at
     /// index j * N + n).
     /// </summary>
-    public Target Repeated(int copies)
+    public Target Repeated(int copies) => ForImages(Enumerable.Range(0, copies * Classes.Length).Select(i => i % Classes.Length).ToArray());
+
+    /// <summary>The target for a batch whose row i is a modified copy of image <paramref name="imageOfRow"/>[i].</summary>
+    public Target ForImages(IReadOnlyList<int> imageOfRow)
     {
         if (Classes.Any(c => c < 0)) return target;
-        var tiled = new int[copies * Classes.Length];
-        for (int i = 0; i < tiled.Length; i++) tiled[i] = (int)Classes[i % Classes.Length];
-        return Target.Classes(tiled);
+        return Target.Classes(imageOfRow.Select(image => (int)Classes[image]).ToArray());
     }
 }

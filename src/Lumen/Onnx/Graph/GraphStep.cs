@@ -7,7 +7,7 @@ namespace Lumen.Onnx.Graph;
 
 /// <summary>
 /// One node of an imported graph at run time: a layer (a module run with <c>call</c>) or, for integer shape
-/// computations and nodes with several outputs, a plain function.
+/// computations and nodes with several outputs (Split), a plain function.
 /// </summary>
 internal sealed class GraphStep
 {

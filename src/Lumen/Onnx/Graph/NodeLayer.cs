@@ -5,9 +5,9 @@ using static TorchSharp.torch;
 namespace Lumen.Onnx.Graph;
 
 /// <summary>
-/// An ONNX node with one floating-point input as a layer: a module invoked with <c>call(x)</c>, so forward hooks
-/// (layer capture, Grad-CAM) see it. Its other inputs are constants or integer shape values that the graph hands
-/// over just before the call.
+/// An ONNX node with one output as a layer: a module invoked with <c>call(x)</c> on its first floating-point input, so
+/// forward hooks (layer capture, Grad-CAM) see it. Its other inputs (constants, integer shape values, or the further
+/// maps of a Concat of three or more) are handed over by the graph just before the call.
 /// </summary>
 public class NodeLayer : nn.Module<Tensor, Tensor>
 {

@@ -8,7 +8,7 @@ using Xunit;
 
 namespace Lumen.Tests.Attributions.Cam;
 
-/// <summary>A CAM method without --layer uses the last layer whose output is larger than 1x1 (torch-cam's choice).</summary>
+/// <summary>A CAM method without --layer uses the last layer whose output is a map of at least 2x2 (torch-cam's choice).</summary>
 public sealed class CamLayerChoiceTests
 {
     [Fact]
@@ -37,6 +37,20 @@ public sealed class CamLayerChoiceTests
         using var input = torch.randn(1, 3, 64, 64);
         using var attribution = MethodCatalog.Find("layercam").Build(model, new MethodOptions()).Attribute(input, Target.Predicted);
         Assert.Equal(new long[] { 1, 1, 2, 2 }, attribution.Values.shape);
+    }
+
+    [Fact]
+    public void AnExportedConvNeXtGetsItsLastStageNotTheChannelsLastHead()
+    {
+        // The exported head permutes the pooled features to [N, 1, 1, C] for its LayerNorm: larger than 1x1 in one
+        // direction, but not a map. The last stage's residual sum [N, 32, 8, 8] is the last spatial layer.
+        string file = Path.Combine(Fixtures.Root, "onnx", "modern", "convnext_tiny_op17.onnx");
+        using var model = Lumen.Onnx.OnnxImporter.Load(file);
+        string layer = CamLayerChoice.LastSpatialLayer(model);
+        using var input = torch.rand(1, 3, 64, 64);
+        using var attribution = new GradCam(model, layer).Attribute(input, Target.Predicted);
+        Assert.Equal(new long[] { 1, 1, 8, 8 }, attribution.Values.shape);
+        Assert.Contains("Add", layer, StringComparison.Ordinal);
     }
 
     [Fact]
