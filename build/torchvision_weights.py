@@ -3,7 +3,8 @@
 Run with Debian's Python, which has torchvision 0.14:  /usr/bin/python3 build/torchvision_weights.py
 Every architecture Lumen builds that torchvision publishes weights for gets one row per weight
 (architecture, weight name, file name at https://download.pytorch.org/models/, whether it is the
-enum's DEFAULT, the resize size of its transforms). IMAGENET1K_FEATURES of vgg16 is left out:
+enum's DEFAULT, the resize size of its transforms). The ViTs' SWAG weights are left out (bicubic
+resizing, and 384/512-pixel inputs for the end-to-end ones). IMAGENET1K_FEATURES of vgg16 is left out:
 its classifier holds NaN and it expects other preprocessing (mean 0.48, std 1/255), so it cannot
 classify with Lumen's ImageNet preprocessing.
 """
@@ -20,9 +21,13 @@ ARCHITECTURES = [
     ("vgg16", models.VGG16_Weights), ("vgg16_bn", models.VGG16_BN_Weights),
     ("vgg19", models.VGG19_Weights), ("vgg19_bn", models.VGG19_BN_Weights),
     ("alexnet", models.AlexNet_Weights), ("mobilenet_v2", models.MobileNet_V2_Weights),
+    ("vit_b_16", models.ViT_B_16_Weights), ("vit_b_32", models.ViT_B_32_Weights),
+    ("vit_l_16", models.ViT_L_16_Weights),
 ]
 PREFIX = "https://download.pytorch.org/models/"
-SKIPPED = {"IMAGENET1K_FEATURES"}
+# The ViTs' SWAG weights are skipped too: they expect bicubic resizing, and the end-to-end ones larger images
+# (384 or 512 pixels) with a longer position embedding than the 224-pixel architectures have.
+SKIPPED = {"IMAGENET1K_FEATURES", "IMAGENET1K_SWAG_E2E_V1", "IMAGENET1K_SWAG_LINEAR_V1"}
 
 rows = []
 for arch, enum in ARCHITECTURES:

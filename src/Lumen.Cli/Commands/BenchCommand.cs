@@ -47,6 +47,11 @@ public static class BenchCommand
 
             using var model = modelOptions.Load(parsed);
             if (layerName is not null) model.ResolveLayer(layerName);
+            if (parsed.GetValue(methods) is not { Length: > 0 } && !Lumen.Attributions.Attention.AttentionMaps.HasSoftmaxLayer(model))
+            {
+                chosen = chosen.Where(method => method.Family != "attention").ToList();
+                console.Error.WriteLine("bench: attention methods skipped (the model has no attention layers)");
+            }
             // Build every method first, so a bad name, layer or setting fails before any measuring.
             var built = chosen.Select(method => method.Build(model, new MethodOptions(layerName, SettingsOf(method, settings)))).ToList();
             using var benchmark = new CostBenchmark(model, options);

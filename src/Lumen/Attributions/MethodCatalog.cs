@@ -1,3 +1,4 @@
+using Lumen.Attributions.Attention;
 using Lumen.Attributions.Cam;
 using Lumen.Attributions.DeepLift;
 using Lumen.Attributions.Gradients;
@@ -93,6 +94,10 @@ public static class MethodCatalog
         new MethodDescriptor("fullgrad", "cam", "FullGrad: input-gradient term plus the bias-gradient terms of every conv/BatchNorm layer (ignores --layer)",
             false, new[] { CamSettings.AugSmooth },
             (model, options) => new FullGrad(model, options.GetBool("aug-smooth", false))),
+        new MethodDescriptor("attention-rollout", "attention", "attention rollout: the class token's attention to the patches, multiplied through the blocks with the residual identity (vision transformers)",
+            false, AttentionSettings.RolloutSettings, AttentionSettings.CreateRollout),
+        new MethodDescriptor("grad-attention-rollout", "attention", "gradient-weighted attention rollout: R += mean over heads of ReLU(dscore/dA x A) R, class token's row (vision transformers)",
+            false, Array.Empty<MethodSetting>(), (model, _) => new GradientAttentionRollout(model)),
         new MethodDescriptor("lrp", "relevance", "layer-wise relevance propagation with Zennit's rules and composites (default epsilon-plus-flat)",
             false, LrpSettings.All, (model, options) => LrpSettings.Create(model, options)),
         new MethodDescriptor("occlusion", "perturbation", "occlusion: mean drop of the target score when a sliding window covering the pixel is replaced (Captum's Occlusion)",

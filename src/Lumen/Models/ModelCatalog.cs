@@ -13,6 +13,8 @@ public static class ModelCatalog
             new long[] { 1, 28, 28 }, 10, "fc.weight", FmnistCnn.ClassLabels, null, classes => FmnistCnn.Create(classes)),
         new ModelDefinition(FmnistNet.Name, "2 conv blocks with BatchNorm + 2 linear layers, for 28x28 grey images; the demo's network (lumen train)",
             new long[] { 1, 28, 28 }, 10, "fc2.weight", FmnistCnn.ClassLabels, null, classes => FmnistNet.Create(classes)),
+        new ModelDefinition("vit-tiny", "a tiny vision transformer for 32x32 colour images: 8x8 patches, 2 blocks, 2 heads, width 32 (torchvision layout)",
+            new long[] { 3, 32, 32 }, 10, "heads.head.weight", null, null, classes => Architectures.VisionTransformer.ViTTiny(classes)),
     }.Concat(Architectures.ImageNetArchitectures.All).ToList();
 
     /// <summary>The definition called <paramref name="name"/>; an unknown name is a usage error listing the known ones.</summary>
@@ -55,6 +57,7 @@ public static class ModelCatalog
         Dictionary<string, Tensor>? stored = weightsPath is not null && WeightLoader.DetectFormat(weightsPath) != WeightFormat.TorchSharp
             ? WeightLoader.ReadStateDict(weightsPath)
             : null;
+        if (stored is not null && definition.UpgradeStateDict is { } upgrade) stored = upgrade(stored);
         int classCount = classes ?? ClassCountFrom(definition, stored) ?? definition.DefaultClasses;
         if (classCount <= 0) throw LumenException.Usage($"the class count must be positive, got {classCount}");
         nn.Module<Tensor, Tensor> module = definition.Create(classCount);

@@ -21,6 +21,12 @@ public sealed record ModelDefinition(
     Lumen.Imaging.ImagePreprocessing? Preprocessing,
     Func<int, nn.Module<Tensor, Tensor>> Create)
 {
+    /// <summary>
+    /// Renames the keys of an older checkpoint layout to the current one before loading, or null when the architecture
+    /// has only one layout (e.g. the ViTs' <c>mlp.linear_1</c>, <c>mlp.linear_2</c> of torchvision before 0.14).
+    /// </summary>
+    public Func<Dictionary<string, Tensor>, Dictionary<string, Tensor>>? UpgradeStateDict { get; init; }
+
     /// <summary>The preprocessing models of this architecture use: <see cref="Preprocessing"/>, or the default for the input shape.</summary>
     public Lumen.Imaging.ImagePreprocessing InputPreprocessing => Preprocessing ?? ExplainableModel.DefaultPreprocessing(InputShape);
 }

@@ -38,6 +38,9 @@ public sealed class PretrainedWeightsTests
     [InlineData("resnet50", "torchvision:resnet50.DEFAULT", "resnet50-11ad3fa6.pth")]
     [InlineData("resnet50", "torchvision:resnet50.IMAGENET1K_V1", "resnet50-0676ba61.pth")]
     [InlineData("alexnet", "imagenet", "alexnet-owt-7be5be79.pth")]
+    [InlineData("vit_b_16", "imagenet", "vit_b_16-c867db91.pth")]
+    [InlineData("vit_b_32", "torchvision:vit_b_32.IMAGENET1K_V1", "vit_b_32-d86f8d99.pth")]
+    [InlineData("vit_l_16", "imagenet", "vit_l_16-852ce7e3.pth")]
     public void NamesResolveToTorchVisionsFiles(string architecture, string name, string file)
     {
         PretrainedWeight weight = PretrainedWeights.Resolve(architecture, name);

@@ -49,9 +49,11 @@ public sealed class AblationCam : BatchedCamMethod
         Tensor Replace(Tensor output)
         {
             if (replacement is null) return null!; // null keeps the module's own output
-            if (!output.shape.SequenceEqual(replacement.shape))
-                throw LumenException.Model($"layer '{layer}' produced [{string.Join(", ", output.shape)}] while ablating [{string.Join(", ", replacement.shape)}]; ablationcam needs a layer that runs once per forward pass");
-            return replacement.alias(); // the caller may free what the hook returns; keep our own handle
+            // A token layer keeps its special tokens; only the patch grid is ablated.
+            Tensor replaced = output.dim() == 3 ? TokenGrid.Of(output, layer).ToTokens(replacement, output) : replacement.alias();
+            if (!output.shape.SequenceEqual(replaced.shape))
+                throw LumenException.Model($"layer '{layer}' produced [{string.Join(", ", output.shape)}] while ablating [{string.Join(", ", replaced.shape)}]; ablationcam needs a layer that runs once per forward pass");
+            return replaced; // a new handle: the caller may free what the hook returns
         }
         // A two-input layer (a residual sum, a gated product of an imported graph) is replaced the same way.
         Action remove = Model.ResolveLayer(layer) is nn.Module<Tensor, Tensor> single

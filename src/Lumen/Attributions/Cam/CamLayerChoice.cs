@@ -28,11 +28,36 @@ public static class CamLayerChoice
         {
             model.Forward(zeros(model.InputShapeWithBatch(1), device: model.Device.Torch));
         }
+        string? transformerLayer = TransformerLayer(model, capture);
+        if (transformerLayer is not null) return transformerLayer;
         string? chosen = capture.CompletionOrder.LastOrDefault(name =>
         {
             Tensor output = capture[name];
             return output.dim() == 4 && output.shape[2] > 1 && output.shape[3] > 1;
         });
         return chosen ?? throw LumenException.Usage($"{model.Name} has no layer with a spatial output of at least 2x2 for a CAM method; name one with --layer (see 'lumen layers --model {model.Name}')");
+    }
+
+    /// <summary>
+    /// In a transformer (a softmax whose output is attention probabilities [N, heads, T, T] or [N·heads, T, T]), the
+    /// LayerNorm that ran last before the last attention, when its output is a token grid: the last block's
+    /// <c>ln_1</c>, pytorch-grad-cam's recommended ViT layer (the final LayerNorm's patch tokens get no gradient,
+    /// since the head reads the class token only). Null for a model without attention; a usage error for a
+    /// transformer without such a LayerNorm module (e.g. an ONNX graph that writes LayerNorm as primitive operations).
+    /// </summary>
+    private static string? TransformerLayer(ExplainableModel model, LayerCapture capture)
+    {
+        var order = capture.CompletionOrder;
+        int lastAttention = -1;
+        for (int i = 0; i < order.Count; i++)
+        {
+            if (Attention.AttentionMaps.IsSoftmax(model.ResolveLayer(order[i])) && Attention.AttentionMaps.IsAttention(capture[order[i]], 1))
+                lastAttention = i;
+        }
+        if (lastAttention < 0) return null;
+        string? chosen = order.Take(lastAttention).LastOrDefault(name =>
+            model.ResolveLayer(name) is TorchSharp.Modules.LayerNorm or Onnx.Graph.NodeLayer { OpType: "LayerNormalization" }
+            && capture[name] is { } output && output.dim() == 3 && TokenGrid.Square(output.shape[1]) is not null);
+        return chosen ?? throw LumenException.Usage($"{model.Name} is a transformer without a LayerNorm layer before its last attention to choose for a CAM method; name a token layer with --layer, e.g. the last block's LayerNorm before attention (see 'lumen layers --model {model.Name}')");
     }
 }

@@ -15,7 +15,7 @@ public sealed record LayerActivations(Tensor Activations, long[] Targets, float[
 {
     /// <summary>
     /// Captures <paramref name="layer"/> during a forward pass on <paramref name="input"/> without gradients. The
-    /// layer must produce a 4-D map [N, C, h, w]. Tensors are placed in the caller's dispose scope.
+    /// layer must produce a 4-D map [N, C, h, w] or tokens [N, T, D] (read as their patch grid). Tensors are placed in the caller's dispose scope.
     /// </summary>
     public static LayerActivations Compute(ExplainableModel model, string layer, Tensor input, Target target)
     {
@@ -30,11 +30,15 @@ public sealed record LayerActivations(Tensor Activations, long[] Targets, float[
         return new LayerActivations(activations.detach().clone().MoveToOuterDisposeScope(), targets, scores);
     }
 
-    /// <summary>Returns <paramref name="output"/> if it is a map [N, C, h, w]; otherwise a usage error naming the fix.</summary>
+    /// <summary>
+    /// <paramref name="output"/> as a map [N, C, h, w]: a 4-D output as it is, a transformer's tokens [N, T, D] as their
+    /// patch grid [N, D, h, w] (<see cref="TokenGrid"/>); anything else is a usage error naming the fix.
+    /// </summary>
     internal static Tensor RequireMap(ExplainableModel model, string layer, Tensor output)
     {
+        if (output.dim() == 3) return TokenGrid.Of(output, layer).ToMap(output);
         if (output.dim() != 4)
-            throw LumenException.Usage($"layer '{layer}' outputs [N, {string.Join(", ", output.shape.Skip(1))}], but CAM methods need a convolutional map [N, C, h, w]; choose a convolutional layer (see 'lumen layers --model {model.Name}')");
+            throw LumenException.Usage($"layer '{layer}' outputs [N, {string.Join(", ", output.shape.Skip(1))}], but CAM methods need a convolutional map [N, C, h, w] or transformer tokens [N, T, D]; choose a convolutional or token layer (see 'lumen layers --model {model.Name}')");
         return output;
     }
 }

@@ -16,7 +16,8 @@ public sealed record LayerGradient(Tensor Activations, Tensor Gradient, long[] T
 {
     /// <summary>
     /// Captures <paramref name="layer"/> during a forward pass on <paramref name="input"/> and differentiates the
-    /// target scores with respect to its output. The layer must produce a 4-D map [N, C, h, w]. Tensors are placed
+    /// target scores with respect to its output. The layer must produce a 4-D map [N, C, h, w] or
+    /// tokens [N, T, D] (read as their patch grid, <see cref="TokenGrid"/>). Tensors are placed
     /// in the caller's dispose scope.
     /// </summary>
     public static LayerGradient Compute(ExplainableModel model, string layer, Tensor input, Target target)
@@ -31,8 +32,10 @@ public sealed record LayerGradient(Tensor Activations, Tensor Gradient, long[] T
         Tensor logits = model.Forward(leaf);
         long[] targets = target.ResolveClasses(logits);
         Tensor scores = target.Score(logits);
-        Tensor activations = LayerActivations.RequireMap(model, layer, capture[layer]);
-        Tensor gradient = torch.autograd.grad(new[] { scores.sum() }, new[] { activations })[0];
+        Tensor output = capture[layer];
+        Tensor activations = LayerActivations.RequireMap(model, layer, output);
+        // Differentiated at the layer's own output: a token layer's map is a view made after the forward pass.
+        Tensor gradient = LayerActivations.RequireMap(model, layer, torch.autograd.grad(new[] { scores.sum() }, new[] { output })[0]).contiguous();
         float[] scoreValues = scores.detach().cpu().data<float>().ToArray();
         return new LayerGradient(
             activations.detach().clone().MoveToOuterDisposeScope(),

@@ -38,3 +38,18 @@ internal static class ArchitectureInit
         }
     }
 }
+
+/// <summary>Parameters created by hand in an architecture's constructor.</summary>
+internal static class ArchitectureParameters
+{
+    /// <summary>
+    /// A parameter holding <paramref name="data"/>, detached from any dispose scope: an architecture is often built
+    /// inside a caller's scope, which would otherwise free the parameter when it ends.
+    /// </summary>
+    public static TorchSharp.Modules.Parameter Owned(Tensor data)
+    {
+        var parameter = new TorchSharp.Modules.Parameter(data);
+        parameter.DetachFromDisposeScope();
+        return parameter;
+    }
+}

@@ -29,6 +29,9 @@ public static class ImageNetArchitectures
         Define("vgg19_bn", "VGG-19 with BatchNorm after every convolution (143.7 M parameters)", "classifier.6.weight", n => Vgg.Vgg19(n, batchNorm: true)),
         Define("alexnet", "AlexNet: 5 convolutions and 3 fully connected layers (61.1 M parameters)", "classifier.6.weight", n => new AlexNet(n)),
         Define("mobilenet_v2", "MobileNetV2: 17 inverted residual blocks with ReLU6 (3.5 M parameters)", "classifier.1.weight", n => new MobileNetV2(n)),
+        Define("vit_b_16", "ViT-B/16: vision transformer, 12 blocks, 12 heads, 16x16 patches (86.6 M parameters)", "heads.head.weight", n => VisionTransformer.ViTB16(n)) with { UpgradeStateDict = VisionTransformer.UpgradeLegacyMlpKeys },
+        Define("vit_b_32", "ViT-B/32: vision transformer, 12 blocks, 12 heads, 32x32 patches (88.2 M parameters)", "heads.head.weight", n => VisionTransformer.ViTB32(n)) with { UpgradeStateDict = VisionTransformer.UpgradeLegacyMlpKeys },
+        Define("vit_l_16", "ViT-L/16: vision transformer, 24 blocks, 16 heads, 16x16 patches (304.3 M parameters)", "heads.head.weight", n => VisionTransformer.ViTL16(n)) with { UpgradeStateDict = VisionTransformer.UpgradeLegacyMlpKeys },
     };
 
     private static ModelDefinition Define(string name, string description, string classifierKey, Func<int, TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor>> create) =>

@@ -29,5 +29,8 @@ internal static class TorchVisionWeightTable
         new("alexnet", "IMAGENET1K_V1", "alexnet-owt-7be5be79.pth", true, 256),
         new("mobilenet_v2", "IMAGENET1K_V1", "mobilenet_v2-b0353104.pth", false, 256),
         new("mobilenet_v2", "IMAGENET1K_V2", "mobilenet_v2-7ebf99e0.pth", true, 232),
+        new("vit_b_16", "IMAGENET1K_V1", "vit_b_16-c867db91.pth", true, 256),
+        new("vit_b_32", "IMAGENET1K_V1", "vit_b_32-d86f8d99.pth", true, 256),
+        new("vit_l_16", "IMAGENET1K_V1", "vit_l_16-852ce7e3.pth", true, 242),
     ];
 }
