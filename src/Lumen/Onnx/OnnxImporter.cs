@@ -91,6 +91,7 @@ public static class OnnxImporter
         long opset = Opset(proto);
         var input = RealInput(proto.Graph);
         ChannelsLastInput.Apply(proto.Graph, input);
+        InitializerAliases.Resolve(proto.Graph);
         long[] shape = ResolveShape(input, inputShape);
         if (proto.Graph.Output.Count == 0) throw LumenException.Model("the ONNX graph declares no output");
         string outputName = proto.Graph.Output[0].Name;
@@ -199,7 +200,7 @@ public static class OnnxImporter
         var used = new HashSet<string>(steps.SelectMany(s => s.Item2.Inputs), StringComparer.Ordinal);
         var kept = constants.Where(pair => used.Contains(pair.Key)).ToDictionary(pair => pair.Key, pair => pair.Value.DetachFromDisposeScope(), StringComparer.Ordinal);
         var signature = new GraphSignature(input.Name, DescribeDeclared(input), DeclaredBatch(input), outputName, outputShape[1..]);
-        var module = new OnnxGraphModule(signature, steps, kept, Aliases(nodes, foldedNodes, fusion.Sources, steps, names));
+        var module = new OnnxGraphModule(signature, steps, kept, Aliases(nodes, unfused, foldedNodes, fusion.Sources, steps, names));
         try
         {
             if (signature.BatchSize is null && BatchIsTied(module, shape, budget)) module.FixBatch(1);
@@ -213,15 +214,21 @@ public static class OnnxImporter
     }
 
     /// <summary>The file's node and output names of every layer.</summary>
-    private static LayerAliasTable Aliases(IReadOnlyList<NodeProto> nodes, IReadOnlyDictionary<string, string> foldedBiases, IReadOnlyDictionary<string, string> fusedFrom,
-        List<(string Name, GraphStep Step)> steps, HashSet<string> layerNames)
+    /// <remarks>A fused layer also answers to the file's name of the last node it replaces (whose output it computes).</remarks>
+    private static LayerAliasTable Aliases(IReadOnlyList<NodeProto> nodes, IReadOnlyList<NodeProto> beforeFusion, IReadOnlyDictionary<string, string> foldedBiases,
+        IReadOnlyDictionary<string, string> fusedFrom, List<(string Name, GraphStep Step)> steps, HashSet<string> layerNames)
     {
         var table = new LayerAliasTable();
-        var byOutput = nodes.Where(n => n.Output.Count > 0).GroupBy(n => n.Output[0], StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        static Dictionary<string, NodeProto> ByOutput(IEnumerable<NodeProto> list) =>
+            list.Where(n => n.Output.Count > 0).GroupBy(n => n.Output[0], StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        var byOutput = ByOutput(nodes);
+        var original = ByOutput(beforeFusion);
         foreach (var (name, step) in steps.Where(s => s.Step.Layer is not null && s.Step.Outputs.Length > 0))
         {
             string output = step.Outputs[0];
-            table.Add(name, byOutput.TryGetValue(output, out var node) ? node.Name : "", output, foldedBiases.GetValueOrDefault(output), fusedFrom.GetValueOrDefault(output));
+            string? fused = fusedFrom.GetValueOrDefault(output);
+            string? lastFused = fused is not null && original.TryGetValue(output, out var last) ? last.Name : null;
+            table.Add(name, byOutput.TryGetValue(output, out var node) ? node.Name : "", output, foldedBiases.GetValueOrDefault(output) ?? lastFused, fused);
         }
         table.RemoveLayerNames(layerNames);
         return table;

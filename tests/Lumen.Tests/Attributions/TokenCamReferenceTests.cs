@@ -12,8 +12,8 @@ namespace Lumen.Tests.Attributions;
 /// <summary>
 /// CAM methods on a transformer's token layer against pytorch-grad-cam 1.5.5 with its documented ViT
 /// <c>reshape_transform</c> (fixtures/vit, from fixtures/reference/extended): the last block's <c>ln_1</c> of the tiny
-/// ViT, through the built-in <c>vit-tiny</c> and through the imported ONNX export (where LayerNorm is primitive
-/// operations and the layer is its last node). Tolerance: <see cref="ReferenceComparison.RelativeTolerance"/>
+/// ViT, through the built-in <c>vit-tiny</c> and through the imported ONNX export (where LayerNorm is written as primitive
+/// operations, fused into one layer on import and named here by its last node). Tolerance: <see cref="ReferenceComparison.RelativeTolerance"/>
 /// (1e-3 relative, max and L2) on the raw 4x4 map and on the post-processed 32x32 map.
 /// </summary>
 public sealed class TokenCamReferenceTests(Xunit.Abstractions.ITestOutputHelper output) : IDisposable
@@ -64,9 +64,14 @@ public sealed class TokenCamReferenceTests(Xunit.Abstractions.ITestOutputHelper 
     public void TheAutomaticLayerOfAViTIsTheLastBlocksLayerNormBeforeAttention()
     {
         Assert.Equal(BuiltInLayer, CamLayerChoice.LastSpatialLayer(builtIn));
-        // The ONNX export writes LayerNorm as primitive operations: no layer to choose, so --layer is asked for.
-        var error = Assert.Throws<LumenException>(() => CamLayerChoice.LastSpatialLayer(imported));
-        Assert.Contains("--layer", error.Message);
+        // The ONNX export (opset 14) writes LayerNorm as primitive operations, which the import fuses into one LayerNorm
+        // layer: the same choice. The exporter stores encoder_layer_1's LayerNorm weights as Identity nodes of
+        // encoder_layer_0's equal ones; the import reads them as the constants they are, so that LayerNorm fuses too
+        // (otherwise encoder_layer_0's would be chosen). OnnxLayer, the file's name of its last node, names it as well.
+        string chosen = CamLayerChoice.LastSpatialLayer(imported);
+        Assert.IsType<TorchSharp.Modules.LayerNorm>(imported.ResolveLayer(chosen));
+        Assert.Contains("encoder_layer_1_ln_1", chosen, StringComparison.Ordinal);
+        Assert.Same(imported.ResolveLayer(OnnxLayer), imported.ResolveLayer(chosen));
     }
 
     [Fact]

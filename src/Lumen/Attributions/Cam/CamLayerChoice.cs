@@ -43,7 +43,7 @@ public static class CamLayerChoice
     /// LayerNorm that ran last before the last attention, when its output is a token grid: the last block's
     /// <c>ln_1</c>, pytorch-grad-cam's recommended ViT layer (the final LayerNorm's patch tokens get no gradient,
     /// since the head reads the class token only). Null for a model without attention; a usage error for a
-    /// transformer without such a LayerNorm module (e.g. an ONNX graph that writes LayerNorm as primitive operations).
+    /// transformer without such a LayerNorm module.
     /// </summary>
     private static string? TransformerLayer(ExplainableModel model, LayerCapture capture)
     {

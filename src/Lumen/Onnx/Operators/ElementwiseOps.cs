@@ -51,8 +51,10 @@ internal static class ElementwiseOps
             if (constant is null || context.Constant(1 - side) is not null) continue;
             Tensor data = context.Example(1 - side);
             ConstantOperation? operation = side == 1 ? constantSecond : constantFirst;
+            if (operation is null || !constant.is_floating_point() || !data.is_floating_point() || data.dim() == 0) return lowering;
+            // The constant must not span the batch axis (a scalar computed value, such as shape arithmetic, has none).
             bool batchFree = constant.dim() < data.dim() || constant.dim() == data.dim() && constant.shape[0] == 1;
-            if (operation is null || !constant.is_floating_point() || !data.is_floating_point() || !batchFree) return lowering;
+            if (!batchFree) return lowering;
             return new Lowering(lowering.Kernel) { Affine = (operation.Value, side) };
         }
         return lowering;
