@@ -1,4 +1,3 @@
-using System.Globalization;
 using Lumen.Attributions.Gradients;
 using Lumen.Models;
 using TorchSharp;
@@ -22,39 +21,20 @@ public sealed class InternalInfluence : IAttributionMethod
     {
         this.model = model;
         Layer = model.LayerName(layer);
-        Points = IntegrationPoints.For(method, steps);
-        Method = method;
-        Baseline = baseline ?? Baseline.Zero;
-        InternalBatchSize = internalBatchSize;
+        Path = new PathIntegral(method, steps, baseline, internalBatchSize);
     }
 
     /// <summary>The layer.</summary>
     public string Layer { get; }
 
-    /// <summary>The path points and weights.</summary>
-    public IntegrationPoints Points { get; }
-
-    /// <summary>The integration rule.</summary>
-    public IntegrationMethod Method { get; }
-
-    /// <summary>The path's start.</summary>
-    public Baseline Baseline { get; }
-
-    /// <summary>The largest number of model inputs in one forward and backward pass.</summary>
-    public int InternalBatchSize { get; }
+    /// <summary>The path integrated along: points, rule, start and batch size.</summary>
+    public PathIntegral Path { get; }
 
     /// <inheritdoc />
     public string Name => "internal-influence";
 
     /// <inheritdoc />
-    public IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>
-    {
-        ["layer"] = Layer,
-        ["steps"] = Points.Alphas.Length.ToString(CultureInfo.InvariantCulture),
-        ["method"] = IntegrationPoints.NameOf(Method),
-        ["baseline"] = Baseline.Description,
-        ["internal-batch-size"] = InternalBatchSize.ToString(CultureInfo.InvariantCulture),
-    };
+    public IReadOnlyDictionary<string, string> Settings => Path.Settings(new("layer", Layer), Path.Points.Alphas.Length);
 
     /// <inheritdoc />
     public Attribution Attribute(Tensor input, Target target)
@@ -63,14 +43,14 @@ public sealed class InternalInfluence : IAttributionMethod
         using var scope = NewDisposeScope();
         var resolved = ResolvedTarget.Resolve(model, input, target);
         long images = input.shape[0];
-        Tensor start = Baseline.For(input);
+        Tensor start = Path.Baseline.For(input);
         Tensor? sum = null;
-        foreach (var (first, count) in PathChunks.Of(model, InternalBatchSize, images, Points.Alphas.Length))
+        foreach (var (first, count) in PathChunks.Of(model, Path.InternalBatchSize, images, Path.Points.Alphas.Length))
         {
             using var chunkScope = NewDisposeScope();
-            Tensor points = PathBatch.Points(start, input, Points.Alphas.Skip(first).Take(count));
+            Tensor points = PathBatch.Points(start, input, Path.Points.Alphas.Skip(first).Take(count));
             var (_, gradient) = LayerPass.GradientAt(model, Layer, Name, points, resolved.Repeated(count));
-            Tensor part = PathBatch.WeightedSum(gradient, Points.Weights.Skip(first).Take(count), images);
+            Tensor part = PathBatch.WeightedSum(gradient, Path.Points.Weights.Skip(first).Take(count), images);
             sum = sum is null ? part.MoveToOuterDisposeScope() : sum.add_(part);
         }
         return new Attribution(sum!, Name, resolved.Classes, resolved.Scores, Settings, Layer);

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Lumen.Attributions.DeepLift;
 using Lumen.Attributions.Gradients;
 using Lumen.Models;
@@ -25,10 +24,7 @@ public sealed class LayerConductance : IAttributionMethod
         this.model = model;
         Layer = model.LayerName(layer);
         Steps = steps;
-        Points = IntegrationPoints.For(method, steps + 1);
-        Method = method;
-        Baseline = baseline ?? Baseline.Zero;
-        InternalBatchSize = internalBatchSize;
+        Path = new PathIntegral(method, steps + 1, baseline, internalBatchSize);
     }
 
     /// <summary>The layer.</summary>
@@ -37,30 +33,14 @@ public sealed class LayerConductance : IAttributionMethod
     /// <summary>The number of steps (the path has one point more).</summary>
     public int Steps { get; }
 
-    /// <summary>The steps + 1 path points (their weights are not used).</summary>
-    public IntegrationPoints Points { get; }
-
-    /// <summary>The integration rule that places the points.</summary>
-    public IntegrationMethod Method { get; }
-
-    /// <summary>The path's start.</summary>
-    public Baseline Baseline { get; }
-
-    /// <summary>The largest number of model inputs in one forward and backward pass.</summary>
-    public int InternalBatchSize { get; }
+    /// <summary>The path integrated along: points, rule, start and batch size.</summary>
+    public PathIntegral Path { get; }
 
     /// <inheritdoc />
     public string Name => "layer-conductance";
 
     /// <inheritdoc />
-    public IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>
-    {
-        ["layer"] = Layer,
-        ["steps"] = Steps.ToString(CultureInfo.InvariantCulture),
-        ["method"] = IntegrationPoints.NameOf(Method),
-        ["baseline"] = Baseline.Description,
-        ["internal-batch-size"] = InternalBatchSize.ToString(CultureInfo.InvariantCulture),
-    };
+    public IReadOnlyDictionary<string, string> Settings => Path.Settings(new("layer", Layer), Steps);
 
     /// <inheritdoc />
     public Attribution Attribute(Tensor input, Target target)
@@ -69,12 +49,12 @@ public sealed class LayerConductance : IAttributionMethod
         using var scope = NewDisposeScope();
         var resolved = ResolvedTarget.Resolve(model, input, target);
         long images = input.shape[0];
-        Tensor start = Baseline.For(input);
+        Tensor start = Path.Baseline.For(input);
         Tensor? sum = null, previousGradient = null, previousActivation = null;
-        foreach (var (first, count) in PathChunks.Of(model, InternalBatchSize, images, Points.Alphas.Length))
+        foreach (var (first, count) in PathChunks.Of(model, Path.InternalBatchSize, images, Path.Points.Alphas.Length))
         {
             using var chunkScope = NewDisposeScope();
-            Tensor points = PathBatch.Points(start, input, Points.Alphas.Skip(first).Take(count));
+            Tensor points = PathBatch.Points(start, input, Path.Points.Alphas.Skip(first).Take(count));
             var (activation, gradient) = LayerPass.GradientAt(model, Layer, Name, points, resolved.Repeated(count));
             for (int k = 0; k < count; k++)
             {

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Lumen.Attributions.DeepLift;
 using Lumen.Attributions.Gradients;
 using Lumen.Models;
@@ -25,39 +24,20 @@ public sealed class LayerIntegratedGradients : IAttributionMethod
         this.model = model;
         Layer = model.LayerName(layer);
         LayerPass.CheckReplaceable(model, Layer);
-        Points = IntegrationPoints.For(method, steps);
-        Method = method;
-        Baseline = baseline ?? Baseline.Zero;
-        InternalBatchSize = internalBatchSize;
+        Path = new PathIntegral(method, steps, baseline, internalBatchSize);
     }
 
     /// <summary>The layer.</summary>
     public string Layer { get; }
 
-    /// <summary>The path points and weights.</summary>
-    public IntegrationPoints Points { get; }
-
-    /// <summary>The integration rule.</summary>
-    public IntegrationMethod Method { get; }
-
-    /// <summary>The input whose layer value starts the path.</summary>
-    public Baseline Baseline { get; }
-
-    /// <summary>The largest number of model inputs in one forward and backward pass.</summary>
-    public int InternalBatchSize { get; }
+    /// <summary>The path integrated along: points, rule, start and batch size.</summary>
+    public PathIntegral Path { get; }
 
     /// <inheritdoc />
     public string Name => "layer-integrated-gradients";
 
     /// <inheritdoc />
-    public IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>
-    {
-        ["layer"] = Layer,
-        ["steps"] = Points.Alphas.Length.ToString(CultureInfo.InvariantCulture),
-        ["method"] = IntegrationPoints.NameOf(Method),
-        ["baseline"] = Baseline.Description,
-        ["internal-batch-size"] = InternalBatchSize.ToString(CultureInfo.InvariantCulture),
-    };
+    public IReadOnlyDictionary<string, string> Settings => Path.Settings(new("layer", Layer), Path.Points.Alphas.Length);
 
     /// <inheritdoc />
     public Attribution Attribute(Tensor input, Target target)
@@ -66,16 +46,16 @@ public sealed class LayerIntegratedGradients : IAttributionMethod
         using var scope = NewDisposeScope();
         var resolved = ResolvedTarget.Resolve(model, input, target);
         long images = input.shape[0];
-        Tensor start = Baseline.For(input);
+        Tensor start = Path.Baseline.For(input);
         Tensor end = LayerPass.Activation(model, Layer, Name, input);
         Tensor origin = LayerPass.Activation(model, Layer, Name, start);
         Tensor integral = torch.zeros_like(end);
-        foreach (var (first, count) in PathChunks.Of(model, InternalBatchSize, images, Points.Alphas.Length))
+        foreach (var (first, count) in PathChunks.Of(model, Path.InternalBatchSize, images, Path.Points.Alphas.Length))
         {
             using var chunkScope = NewDisposeScope();
-            Tensor replacement = PathBatch.Points(origin, end, Points.Alphas.Skip(first).Take(count));
+            Tensor replacement = PathBatch.Points(origin, end, Path.Points.Alphas.Skip(first).Take(count));
             var (gradient, _) = LayerPass.GradientWithOutput(model, Layer, input.repeat(count, 1, 1, 1), replacement, resolved.Repeated(count));
-            integral.add_(PathBatch.WeightedSum(gradient, Points.Weights.Skip(first).Take(count), images));
+            integral.add_(PathBatch.WeightedSum(gradient, Path.Points.Weights.Skip(first).Take(count), images));
         }
         Tensor attributions = (end - origin) * integral;
         Tensor baselineScores = resolved.Repeated(1).Score(model.Predict(start));

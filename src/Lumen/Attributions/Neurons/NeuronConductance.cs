@@ -1,4 +1,3 @@
-using System.Globalization;
 using Lumen.Attributions.Gradients;
 using Lumen.Attributions.Layers;
 using Lumen.Models;
@@ -26,39 +25,20 @@ public sealed class NeuronConductance : IAttributionMethod
     {
         this.model = model;
         Neuron = NeuronPass.Check(model, neuron);
-        Points = IntegrationPoints.For(method, steps);
-        Method = method;
-        Baseline = baseline ?? Baseline.Zero;
-        InternalBatchSize = internalBatchSize;
+        Path = new PathIntegral(method, steps, baseline, internalBatchSize);
     }
 
     /// <summary>The neuron the score flows through.</summary>
     public Neuron Neuron { get; }
 
-    /// <summary>The path points and weights.</summary>
-    public IntegrationPoints Points { get; }
-
-    /// <summary>The integration rule.</summary>
-    public IntegrationMethod Method { get; }
-
-    /// <summary>The path's start.</summary>
-    public Baseline Baseline { get; }
-
-    /// <summary>The largest number of model inputs in one forward and backward pass.</summary>
-    public int InternalBatchSize { get; }
+    /// <summary>The path integrated along: points, rule, start and batch size.</summary>
+    public PathIntegral Path { get; }
 
     /// <inheritdoc />
     public string Name => "neuron-conductance";
 
     /// <inheritdoc />
-    public IReadOnlyDictionary<string, string> Settings => new Dictionary<string, string>
-    {
-        ["neuron"] = Neuron.Description,
-        ["steps"] = Points.Alphas.Length.ToString(CultureInfo.InvariantCulture),
-        ["method"] = IntegrationPoints.NameOf(Method),
-        ["baseline"] = Baseline.Description,
-        ["internal-batch-size"] = InternalBatchSize.ToString(CultureInfo.InvariantCulture),
-    };
+    public IReadOnlyDictionary<string, string> Settings => Path.Settings(new("neuron", Neuron.Description), Path.Points.Alphas.Length);
 
     /// <inheritdoc />
     public Attribution Attribute(Tensor input, Target target)
@@ -67,14 +47,14 @@ public sealed class NeuronConductance : IAttributionMethod
         using var scope = NewDisposeScope();
         var resolved = ResolvedTarget.Resolve(model, input, target);
         long images = input.shape[0];
-        Tensor start = Baseline.For(input);
+        Tensor start = Path.Baseline.For(input);
         Tensor integral = torch.zeros_like(input);
-        foreach (var (first, count) in PathChunks.Of(model, InternalBatchSize, images, Points.Alphas.Length))
+        foreach (var (first, count) in PathChunks.Of(model, Path.InternalBatchSize, images, Path.Points.Alphas.Length))
         {
             using var chunkScope = NewDisposeScope();
-            Tensor points = PathBatch.Points(start, input, Points.Alphas.Skip(first).Take(count));
+            Tensor points = PathBatch.Points(start, input, Path.Points.Alphas.Skip(first).Take(count));
             Tensor gradient = NeuronPass.GradientThroughNeuron(model, Neuron, points, resolved.Repeated(count));
-            integral.add_(PathBatch.WeightedSum(gradient, Points.Weights.Skip(first).Take(count), images));
+            integral.add_(PathBatch.WeightedSum(gradient, Path.Points.Weights.Skip(first).Take(count), images));
         }
         return new Attribution((input - start) * integral, Name, resolved.Classes, resolved.Scores, Settings);
     }
